@@ -1,0 +1,30 @@
+# Two commands on a fresh machine (Python 3.11 and make):
+#   make book   builds the site in _build/html (creates .venv on first use)
+#   make test   runs the tests (builds the book first: some tests read it)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: book test sources clean
+
+$(INSTALLED): requirements.txt pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ needed"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt -e .
+	touch $@
+
+sources: $(INSTALLED)
+	$(BIN)/python -m carnet.sources
+	$(BIN)/python -m carnet.site
+
+book: sources
+	$(BIN)/jupyter-book build . --warningiserror --keep-going
+
+test: book
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf _build data/raw data/clean data/published _static/vendor

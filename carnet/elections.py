@@ -1,0 +1,295 @@
+"""Official election results: parse the Ministry's wide files and check them.
+
+The Ministry of the Interior publishes one row per commune, with the totals
+of the round (inscrits, abstentions, votants, blancs, nuls, exprimés) then
+one block of columns per candidate or list. The layouts differ between
+elections: separator, decimal mark, and the columns of a block.
+This module turns any of them into two tidy tables:
+
+* ``totals``: one row per commune and round;
+* ``results``: one row per commune, round and candidate (or list).
+
+Each round is checked: inscrits = abstentions + votants;
+votants = blancs + nuls + exprimés; the voix add up to the exprimés.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from carnet import sources
+
+log = logging.getLogger(__name__)
+
+TOTAL_COLUMNS = {
+    "Inscrits": "inscrits",
+    "Abstentions": "abstentions",
+    "Votants": "votants",
+    "Blancs": "blancs",
+    "Nuls": "nuls",
+    "Exprimés": "exprimes",
+}
+BLOCK_COLUMNS = {
+    "N°Panneau": "panneau",
+    "N.Pan.": "panneau",
+    "Code Nuance": "nuance",
+    "Sexe": "sexe",
+    "Nom": "nom",
+    "Prénom": "prenom",
+    "Liste": "liste",
+    "Sièges / Elu": "sieges_cm",
+    "Sièges CC": "sieges_cc",
+    "Voix": "voix",
+    "% Voix/Exp": "pct_voix_exp_fichier",
+}
+LAST_FIXED_COLUMN = "% Exp/Vot"
+SHARE_TOLERANCE = 0.01  # the files print shares with two decimals
+
+
+@dataclass(frozen=True)
+class RoundFile:
+    """Where one round's official results are, and how they are written."""
+
+    election: str
+    label: str
+    tour: int
+    source_id: str
+    sep: str
+    decimal: str
+
+
+ROUNDS = (
+    RoundFile("presidentielle-2017", "Présidentielle 2017", 1,
+              "pres2017_t1", ";", "."),
+    RoundFile("presidentielle-2017", "Présidentielle 2017", 2,
+              "pres2017_t2", ";", "."),
+    RoundFile("municipales-2020", "Municipales 2020", 1,
+              "mun2020_t1", "\t", ","),
+    RoundFile("municipales-2020", "Municipales 2020", 2,
+              "mun2020_t2", ";", ","),
+)
+
+
+class ElectionFileError(ValueError):
+    """A results file does not have the layout or values we expect."""
+
+
+class ElectionCheckError(ValueError):
+    """A round's figures do not add up."""
+
+
+def read_text(path: Path) -> tuple[str, str]:
+    """The file's text and its encoding: strict UTF-8, else Windows-1252.
+
+    The Ministry published the 2020 files in Latin-1 (Windows-1252), the
+    2017 exports we use are in UTF-8; both are read without guessing twice.
+    """
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        log.info("%s n'est pas en UTF-8 : lu en Windows-1252", path.name)
+        return raw.decode("cp1252"), "cp1252"
+
+
+def _block_width(block_header: list[str], path: Path) -> int:
+    """Width of one candidate block, from the header's repeating names."""
+    if not block_header:
+        raise ElectionFileError(
+            f"{path}: no candidate columns after {LAST_FIXED_COLUMN!r}"
+        )
+    first = block_header[0]
+    repeats = [i for i, name in enumerate(block_header) if name == first]
+    return repeats[1] if len(repeats) > 1 else len(block_header)
+
+
+def _number(text: str, decimal: str, path: Path, line: int, field: str):
+    """Parse one number of the file, or stop with a message that says where."""
+    cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
+    if decimal == ",":
+        cleaned = cleaned.replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise ElectionFileError(
+            f"{path}, line {line}, field {field!r}: expected a number "
+            f"(decimal mark {decimal!r}), found {text!r}"
+        ) from None
+    return value
+
+
+def _count(text: str, path: Path, line: int, field: str) -> int:
+    value = _number(text, ".", path, line, field)
+    if value != int(value) or value < 0:
+        raise ElectionFileError(
+            f"{path}, line {line}, field {field!r}: expected a whole "
+            f"count of votes, found {text!r}"
+        )
+    return int(value)
+
+
+def parse_round(path: Path, spec: RoundFile) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read one official results file into (totals, results)."""
+    text, encoding = read_text(path)
+    rows = list(csv.reader(io.StringIO(text), delimiter=spec.sep))
+    if not rows:
+        raise ElectionFileError(f"{path}: the file is empty")
+
+    header = [name.strip() for name in rows[0]]
+    if LAST_FIXED_COLUMN not in header:
+        raise ElectionFileError(
+            f"{path}: header has no {LAST_FIXED_COLUMN!r} column; is the "
+            f"separator {spec.sep!r} right? First fields: {header[:4]}"
+        )
+    n_fixed = header.index(LAST_FIXED_COLUMN) + 1
+    fixed, block_header = header[:n_fixed], header[n_fixed:]
+    width = _block_width(block_header, path)
+    block_names = block_header[:width]
+
+    missing = [c for c in TOTAL_COLUMNS if c not in fixed]
+    if missing or "Voix" not in block_names:
+        raise ElectionFileError(
+            f"{path}: expected the columns {list(TOTAL_COLUMNS)} and a "
+            f"'Voix' column in each block; missing {missing or ['Voix']}"
+        )
+
+    totals, results = [], []
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(field.strip() for field in row):
+            continue
+        if len(row) < n_fixed:
+            raise ElectionFileError(
+                f"{path}, line {line}: expected at least {n_fixed} fields, "
+                f"found {len(row)}"
+            )
+        record = dict(zip(fixed, row))
+        code = (
+            record["Code du département"].strip().zfill(2)
+            + record["Code de la commune"].strip().zfill(3)
+        )
+        total_row = {
+            "election": spec.election,
+            "tour": spec.tour,
+            "code_commune": code,
+            "commune": record["Libellé de la commune"].strip(),
+        }
+        for column, name in TOTAL_COLUMNS.items():
+            total_row[name] = _count(record[column], path, line, column)
+        totals.append(total_row)
+
+        blocks = row[n_fixed:]
+        while blocks and not blocks[-1].strip():
+            blocks.pop()  # the 2020 files pad each line with empty fields
+        if len(blocks) % width:
+            raise ElectionFileError(
+                f"{path}, line {line}: candidate fields come in blocks of "
+                f"{width} ({', '.join(block_names)}), found {len(blocks)} "
+                "fields, which is not a whole number of blocks"
+            )
+        for start in range(0, len(blocks), width):
+            block = dict(zip(block_names, blocks[start:start + width]))
+            results.append(
+                _result_row(block, total_row, spec, path, line)
+            )
+
+    log.info(
+        "%s : %d commune(s), %d ligne(s) de résultats (%s)",
+        path.name, len(totals), len(results), encoding,
+    )
+    return pd.DataFrame(totals), pd.DataFrame(results)
+
+
+def _result_row(block, total_row, spec, path, line) -> dict:
+    row = {
+        "election": spec.election,
+        "tour": spec.tour,
+        "code_commune": total_row["code_commune"],
+    }
+    for column, name in BLOCK_COLUMNS.items():
+        if column not in block:
+            continue
+        value = block[column].strip()
+        if name in ("voix", "sieges_cm", "sieges_cc", "panneau"):
+            row[name] = _count(value, path, line, column)
+        elif name == "pct_voix_exp_fichier":
+            row[name] = _number(value, spec.decimal, path, line, column)
+        else:
+            row[name] = value
+    row.setdefault("panneau", pd.NA)
+    row.setdefault("nuance", "")
+    row.setdefault("liste", "")
+    return row
+
+
+def check_round(totals: pd.DataFrame, results: pd.DataFrame, where: str) -> None:
+    """Stop if a round's figures do not add up; say which, and by how much."""
+    voix = results.groupby(["code_commune"])["voix"].sum()
+    checks = (
+        ("inscrits", "abstentions + votants",
+         totals["abstentions"] + totals["votants"]),
+        ("votants", "blancs + nuls + exprimés",
+         totals["blancs"] + totals["nuls"] + totals["exprimes"]),
+        ("exprimes", "somme des voix",
+         totals["code_commune"].map(voix).fillna(0).astype("int64")),
+    )
+    for left, right_label, right in checks:
+        bad = totals[totals[left] != right]
+        if not bad.empty:
+            first = bad.iloc[0]
+            raise ElectionCheckError(
+                f"{where}, commune {first['code_commune']} "
+                f"({first['commune']}): {left} = {first[left]} but "
+                f"{right_label} = {right.loc[bad.index[0]]} "
+                f"({len(bad)} commune(s) in error)"
+            )
+
+    if "pct_voix_exp_fichier" in results:
+        exprimes = results["code_commune"].map(
+            totals.set_index("code_commune")["exprimes"]
+        )
+        computed = 100 * results["voix"] / exprimes
+        gap = (computed - results["pct_voix_exp_fichier"]).abs()
+        if (gap > SHARE_TOLERANCE).any():
+            first = results[gap > SHARE_TOLERANCE].iloc[0]
+            raise ElectionCheckError(
+                f"{where}, commune {first['code_commune']}, candidate "
+                f"{first['nom']}: the file prints {first['pct_voix_exp_fichier']} "
+                f"% of exprimés, the voix give {computed[gap.idxmax()]:.2f} %"
+            )
+
+
+def display_name(nom: str) -> str:
+    """'LE PEN' -> 'Le Pen', 'DUPONT-AIGNAN' -> 'Dupont-Aignan'."""
+    return nom.strip().title()
+
+
+def load_round(spec: RoundFile, path: Path | None = None):
+    """Acquire, parse and check one round; return (totals, results)."""
+    path = path or sources.acquire(spec.source_id)
+    totals, results = parse_round(path, spec)
+    check_round(totals, results, f"{path.name} ({spec.label}, tour {spec.tour})")
+    results["candidat"] = results["nom"].map(display_name)
+    return totals, results
+
+
+def load_all() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The four rounds of Annecy, checked, as (totals, results)."""
+    loaded = [load_round(spec) for spec in ROUNDS]
+    totals = pd.concat([t for t, _ in loaded], ignore_index=True)
+    results = pd.concat([r for _, r in loaded], ignore_index=True)
+    for column in ("panneau", "sieges_cm", "sieges_cc"):
+        results[column] = results[column].astype("Int64")
+    return totals, results
+
+
+def read_scrape(path: Path, candidates: list[str]) -> dict[str, int]:
+    """Totals and voix of a one-row scrape of the Ministry's result page."""
+    row = pd.read_csv(path, dtype=str).iloc[0]
+    wanted = list(TOTAL_COLUMNS) + candidates
+    return {name: int(row[name]) for name in wanted}
