@@ -21,6 +21,7 @@
     var spec = JSON.parse(specNode.textContent);
     window.vegaEmbed(target, spec, {
       actions: false,
+      mode: "vega-lite",
       renderer: "svg",
       formatLocale: FRENCH_NUMBERS
     }).then(function () {
