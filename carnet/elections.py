@@ -21,6 +21,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from carnet import sources
@@ -49,6 +50,10 @@ BLOCK_COLUMNS = {
     "% Voix/Exp": "pct_voix_exp_fichier",
 }
 LAST_FIXED_COLUMN = "% Exp/Vot"
+ID_COLUMNS = [
+    "Code du département", "Code de la commune", "Libellé de la commune",
+]
+COUNT_FIELDS = ("voix", "sieges_cm", "sieges_cc", "panneau")
 SHARE_TOLERANCE = 0.01  # the files print shares with two decimals
 
 
@@ -134,8 +139,80 @@ def _count(text: str, path: Path, line: int, field: str) -> int:
     return int(value)
 
 
-def parse_round(path: Path, spec: RoundFile) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read one official results file into (totals, results)."""
+def _floats(values, decimal, path, lines, field, whole) -> np.ndarray:
+    """One column of numbers, converted at once; errors say where.
+
+    Each value is read as ``_number`` (``whole``: as ``_count``) would read
+    it. The column is converted in one go; only when that fails, or when a
+    value is not a whole count, are the values taken one by one, so that
+    the message names the first wrong line.
+    """
+    numbers = _as_floats(values) if decimal == "." else None
+    if numbers is None:
+        cleaned = [
+            text.strip().replace("\u00a0", "").replace(" ", "")
+            for text in values
+        ]
+        if decimal == ",":
+            cleaned = [text.replace(",", ".") for text in cleaned]
+        numbers = _as_floats(cleaned)
+    if numbers is not None and whole:
+        whole_counts = (
+            np.isfinite(numbers) & (numbers >= 0)
+            & (np.floor(numbers) == numbers)
+        )
+        if whole_counts.all():
+            return numbers.astype(np.int64)
+    elif numbers is not None:
+        return numbers
+
+    read_one = _count if whole else _number
+    extra = () if whole else (decimal,)
+    return np.array([
+        read_one(text, *extra, path, line, field)
+        for text, line in zip(values, lines)
+    ])
+
+
+def _as_floats(texts) -> np.ndarray | None:
+    """The texts read by ``float`` (all at once), or None if one fails.
+
+    ``float`` ignores the spaces around a number, so a text it reads as it
+    is gives the same value once cleaned.
+    """
+    try:
+        return np.asarray(texts, dtype=object).astype(np.float64)
+    except ValueError:
+        return None
+
+
+def _counts(values, path, lines, field) -> np.ndarray:
+    return _floats(values, ".", path, lines, field, whole=True)
+
+
+def _texts(values) -> list[str]:
+    return [text.strip() for text in values]
+
+
+def _used_extent(row: list[str], n_fixed: int) -> int:
+    """Number of fields of a line once its trailing empty fields are cut.
+
+    The 2020 files pad each line with empty fields up to the widest one.
+    """
+    end = len(row)
+    while end > n_fixed and not row[end - 1].strip():
+        end -= 1
+    return end
+
+
+def parse_round(
+    path: Path, spec: RoundFile
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read one official results file into (totals, results).
+
+    Lines are split by the csv module, then each column is converted at
+    once (a national file has some 400 000 candidate results).
+    """
     text, encoding = read_text(path)
     rows = list(csv.reader(io.StringIO(text), delimiter=spec.sep))
     if not rows:
@@ -152,14 +229,15 @@ def parse_round(path: Path, spec: RoundFile) -> tuple[pd.DataFrame, pd.DataFrame
     width = _block_width(block_header, path)
     block_names = block_header[:width]
 
-    missing = [c for c in TOTAL_COLUMNS if c not in fixed]
+    required = ID_COLUMNS + list(TOTAL_COLUMNS)
+    missing = [c for c in required if c not in fixed]
     if missing or "Voix" not in block_names:
         raise ElectionFileError(
-            f"{path}: expected the columns {list(TOTAL_COLUMNS)} and a "
-            f"'Voix' column in each block; missing {missing or ['Voix']}"
+            f"{path}: expected the columns {required} and a 'Voix' column "
+            f"in each block; missing {missing or ['Voix']}"
         )
 
-    totals, results = [], []
+    lines, ends, kept = [], [], []
     for line, row in enumerate(rows[1:], start=2):
         if not any(field.strip() for field in row):
             continue
@@ -168,63 +246,91 @@ def parse_round(path: Path, spec: RoundFile) -> tuple[pd.DataFrame, pd.DataFrame
                 f"{path}, line {line}: expected at least {n_fixed} fields, "
                 f"found {len(row)}"
             )
-        record = dict(zip(fixed, row))
-        code = (
-            record["Code du département"].strip().zfill(2)
-            + record["Code de la commune"].strip().zfill(3)
-        )
-        total_row = {
-            "election": spec.election,
-            "tour": spec.tour,
-            "code_commune": code,
-            "commune": record["Libellé de la commune"].strip(),
-        }
-        for column, name in TOTAL_COLUMNS.items():
-            total_row[name] = _count(record[column], path, line, column)
-        totals.append(total_row)
-
-        blocks = row[n_fixed:]
-        while blocks and not blocks[-1].strip():
-            blocks.pop()  # the 2020 files pad each line with empty fields
-        if len(blocks) % width:
+        end = _used_extent(row, n_fixed)
+        if (end - n_fixed) % width:
             raise ElectionFileError(
                 f"{path}, line {line}: candidate fields come in blocks of "
-                f"{width} ({', '.join(block_names)}), found {len(blocks)} "
-                "fields, which is not a whole number of blocks"
+                f"{width} ({', '.join(block_names)}), found "
+                f"{end - n_fixed} fields, which is not a whole number of "
+                "blocks"
             )
-        for start in range(0, len(blocks), width):
-            block = dict(zip(block_names, blocks[start:start + width]))
-            results.append(
-                _result_row(block, total_row, spec, path, line)
-            )
+        lines.append(line)
+        ends.append(end)
+        kept.append(row)
+    if not kept:
+        log.info("%s : aucune commune (%s)", path.name, encoding)
+        return pd.DataFrame(), pd.DataFrame()
 
+    grid = np.full((len(kept), max(ends)), "", dtype=object)
+    for position, (row, end) in enumerate(zip(kept, ends)):
+        grid[position, :end] = row[:end]
+    lines = np.array(lines)
+
+    totals = _totals_table(grid, fixed, spec, path, lines)
+    results = _results_table(
+        grid, np.array(ends), n_fixed, block_names, totals, spec, path, lines
+    )
     log.info(
         "%s : %d commune(s), %d ligne(s) de résultats (%s)",
         path.name, len(totals), len(results), encoding,
     )
-    return pd.DataFrame(totals), pd.DataFrame(results)
+    return totals, results
 
 
-def _result_row(block, total_row, spec, path, line) -> dict:
-    row = {
-        "election": spec.election,
-        "tour": spec.tour,
-        "code_commune": total_row["code_commune"],
+def _totals_table(grid, fixed, spec, path, lines) -> pd.DataFrame:
+    """One row per commune: its code, its name and the round's totals."""
+    column = {name: grid[:, i] for i, name in enumerate(fixed)}
+    departments = _texts(column["Code du département"])
+    communes = _texts(column["Code de la commune"])
+    table = {
+        "election": [spec.election] * len(grid),
+        "tour": [spec.tour] * len(grid),
+        "code_commune": [
+            d.zfill(2) + c.zfill(3) for d, c in zip(departments, communes)
+        ],
+        "commune": _texts(column["Libellé de la commune"]),
+    }
+    for name, key in TOTAL_COLUMNS.items():
+        table[key] = _counts(column[name], path, lines, name)
+    return pd.DataFrame(table)
+
+
+def _results_table(
+    grid, ends, n_fixed, block_names, totals, spec, path, lines
+) -> pd.DataFrame:
+    """One row per commune and candidate (or list), in the file's order."""
+    width = len(block_names)
+    per_line = (ends - n_fixed) // width
+    if not per_line.sum():
+        return pd.DataFrame()
+
+    row_at = np.repeat(np.arange(len(grid)), per_line)
+    first_of_line = np.repeat(np.cumsum(per_line) - per_line, per_line)
+    block_at = np.arange(len(row_at)) - first_of_line
+    block_lines = lines[row_at]
+
+    table = {
+        "election": [spec.election] * len(row_at),
+        "tour": [spec.tour] * len(row_at),
+        "code_commune": totals["code_commune"].to_numpy()[row_at].tolist(),
     }
     for column, name in BLOCK_COLUMNS.items():
-        if column not in block:
+        if column not in block_names:
             continue
-        value = block[column].strip()
-        if name in ("voix", "sieges_cm", "sieges_cc", "panneau"):
-            row[name] = _count(value, path, line, column)
+        offset = block_names.index(column)
+        values = grid[row_at, n_fixed + block_at * width + offset]
+        if name in COUNT_FIELDS:
+            table[name] = _counts(values, path, block_lines, column)
         elif name == "pct_voix_exp_fichier":
-            row[name] = _number(value, spec.decimal, path, line, column)
+            table[name] = _floats(
+                values, spec.decimal, path, block_lines, column, whole=False
+            )
         else:
-            row[name] = value
-    row.setdefault("panneau", pd.NA)
-    row.setdefault("nuance", "")
-    row.setdefault("liste", "")
-    return row
+            table[name] = _texts(values)
+    table.setdefault("panneau", [pd.NA] * len(row_at))
+    table.setdefault("nuance", [""] * len(row_at))
+    table.setdefault("liste", [""] * len(row_at))
+    return pd.DataFrame(table)
 
 
 def check_round(totals: pd.DataFrame, results: pd.DataFrame, where: str) -> None:

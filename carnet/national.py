@@ -280,6 +280,7 @@ def write_file(
 
     suffix = ".txt" if layout.spec.sep == "\t" else ".csv"
     path = Path(directory) / f"{layout_id}_national{suffix}"
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(buffer.getvalue().encode(layout.encoding))
     log.info(
         "%s : %d lignes au format %s (%s, %.1f Mo)",
@@ -293,7 +294,6 @@ def write_all(
     directory: Path, rows: int | None = None, seed: int = 0
 ) -> dict[str, Path]:
     """Write the four national-size files into ``directory``."""
-    Path(directory).mkdir(parents=True, exist_ok=True)
     return {
         layout_id: write_file(layout_id, directory, rows, seed)
         for layout_id in LAYOUTS

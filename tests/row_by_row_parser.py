@@ -1,0 +1,148 @@
+"""The first, line-by-line implementation of ``elections.parse_round``.
+
+The package now parses a results file with whole-column operations, which
+holds at national size. This slower version, written one field at a time,
+is kept here as the reference that the fast one must match exactly.
+"""
+
+import csv
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from carnet.elections import (
+    BLOCK_COLUMNS,
+    LAST_FIXED_COLUMN,
+    TOTAL_COLUMNS,
+    ElectionFileError,
+    RoundFile,
+    read_text,
+)
+
+
+def _block_width(block_header: list[str], path: Path) -> int:
+    """Width of one candidate block, from the header's repeating names."""
+    if not block_header:
+        raise ElectionFileError(
+            f"{path}: no candidate columns after {LAST_FIXED_COLUMN!r}"
+        )
+    first = block_header[0]
+    repeats = [i for i, name in enumerate(block_header) if name == first]
+    return repeats[1] if len(repeats) > 1 else len(block_header)
+
+
+def _number(text: str, decimal: str, path: Path, line: int, field: str):
+    """Parse one number of the file, or stop with a message that says where."""
+    cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
+    if decimal == ",":
+        cleaned = cleaned.replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise ElectionFileError(
+            f"{path}, line {line}, field {field!r}: expected a number "
+            f"(decimal mark {decimal!r}), found {text!r}"
+        ) from None
+    return value
+
+
+def _count(text: str, path: Path, line: int, field: str) -> int:
+    value = _number(text, ".", path, line, field)
+    if value != int(value) or value < 0:
+        raise ElectionFileError(
+            f"{path}, line {line}, field {field!r}: expected a whole "
+            f"count of votes, found {text!r}"
+        )
+    return int(value)
+
+
+def parse_round(
+    path: Path, spec: RoundFile
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read one official results file into (totals, results)."""
+    text, _ = read_text(path)
+    rows = list(csv.reader(io.StringIO(text), delimiter=spec.sep))
+    if not rows:
+        raise ElectionFileError(f"{path}: the file is empty")
+
+    header = [name.strip() for name in rows[0]]
+    if LAST_FIXED_COLUMN not in header:
+        raise ElectionFileError(
+            f"{path}: header has no {LAST_FIXED_COLUMN!r} column; is the "
+            f"separator {spec.sep!r} right? First fields: {header[:4]}"
+        )
+    n_fixed = header.index(LAST_FIXED_COLUMN) + 1
+    fixed, block_header = header[:n_fixed], header[n_fixed:]
+    width = _block_width(block_header, path)
+    block_names = block_header[:width]
+
+    missing = [c for c in TOTAL_COLUMNS if c not in fixed]
+    if missing or "Voix" not in block_names:
+        raise ElectionFileError(
+            f"{path}: expected the columns {list(TOTAL_COLUMNS)} and a "
+            f"'Voix' column in each block; missing {missing or ['Voix']}"
+        )
+
+    totals, results = [], []
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(field.strip() for field in row):
+            continue
+        if len(row) < n_fixed:
+            raise ElectionFileError(
+                f"{path}, line {line}: expected at least {n_fixed} fields, "
+                f"found {len(row)}"
+            )
+        record = dict(zip(fixed, row))
+        code = (
+            record["Code du département"].strip().zfill(2)
+            + record["Code de la commune"].strip().zfill(3)
+        )
+        total_row = {
+            "election": spec.election,
+            "tour": spec.tour,
+            "code_commune": code,
+            "commune": record["Libellé de la commune"].strip(),
+        }
+        for column, name in TOTAL_COLUMNS.items():
+            total_row[name] = _count(record[column], path, line, column)
+        totals.append(total_row)
+
+        blocks = row[n_fixed:]
+        while blocks and not blocks[-1].strip():
+            blocks.pop()  # the 2020 files pad each line with empty fields
+        if len(blocks) % width:
+            raise ElectionFileError(
+                f"{path}, line {line}: candidate fields come in blocks of "
+                f"{width} ({', '.join(block_names)}), found {len(blocks)} "
+                "fields, which is not a whole number of blocks"
+            )
+        for start in range(0, len(blocks), width):
+            block = dict(zip(block_names, blocks[start:start + width]))
+            results.append(
+                _result_row(block, total_row, spec, path, line)
+            )
+
+    return pd.DataFrame(totals), pd.DataFrame(results)
+
+
+def _result_row(block, total_row, spec, path, line) -> dict:
+    row = {
+        "election": spec.election,
+        "tour": spec.tour,
+        "code_commune": total_row["code_commune"],
+    }
+    for column, name in BLOCK_COLUMNS.items():
+        if column not in block:
+            continue
+        value = block[column].strip()
+        if name in ("voix", "sieges_cm", "sieges_cc", "panneau"):
+            row[name] = _count(value, path, line, column)
+        elif name == "pct_voix_exp_fichier":
+            row[name] = _number(value, spec.decimal, path, line, column)
+        else:
+            row[name] = value
+    row.setdefault("panneau", pd.NA)
+    row.setdefault("nuance", "")
+    row.setdefault("liste", "")
+    return row
