@@ -22,6 +22,8 @@ PALETTE = (
     "#b07aa1", "#ff9da7", "#9c755f", "#17becf", "#8c564b", "#bcbd22",
 )
 ROUND_COLOURS = {"1er tour": "#4e79a7", "2d tour": "#f28e2b"}
+DECIMALS_IN_WORDS = {1: "une décimale", 2: "deux décimales",
+                     3: "trois décimales"}
 DONUT_LABEL_MIN_SHARE = 3.0  # smaller slices are named in the legend only
 
 
@@ -120,8 +122,8 @@ def donut(results: pd.DataFrame, totals: pd.DataFrame, election: str,
     caption = (
         f"Source : {SOURCE}, {spec.label.lower()}, {_tour_label(tour)} "
         f"({spec.date}). Parts en % des {fr_int(exprimes)} suffrages "
-        f"exprimés, arrondies à {decimals} décimale(s) par la méthode du "
-        "plus fort reste : elles totalisent 100 %."
+        f"exprimés, arrondies à {DECIMALS_IN_WORDS[decimals]} par la "
+        "méthode du plus fort reste : elles totalisent 100 %."
     )
     alt_text = f"Graphique en anneau, {title} : " + ", ".join(
         f"{c} {p}" for c, p in zip(rows["candidat"], rows["part_label"])
