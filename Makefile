@@ -1,13 +1,16 @@
 # Two commands on a fresh machine (Python 3.11 and make):
 #   make book   builds the site in _build/html (creates .venv on first use)
 #   make test   runs the tests (builds the book first: some tests read it)
+#   make bench  times builds, tests and national-size election files
+#               (RUNS=3 runs) and writes data/bench.json
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+RUNS ?= 3
 
-.PHONY: book test sources clean
+.PHONY: book test sources bench clean
 
 $(INSTALLED): requirements.txt pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ needed"'
@@ -25,6 +28,9 @@ book: sources
 
 test: book
 	$(BIN)/python -m pytest
+
+bench: sources
+	$(BIN)/python -m carnet.bench --runs $(RUNS)
 
 clean:
 	rm -rf _build data/raw data/clean data/published assets/vendor

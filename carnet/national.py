@@ -35,6 +35,8 @@ import argparse
 import csv
 import io
 import logging
+import resource
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,10 +66,11 @@ SEAT_COLUMNS = ("Sièges / Elu", "Sièges Secteur", "Sièges CC")
 
 @dataclass(frozen=True)
 class Layout:
-    """One official layout and the size of its national file."""
+    """One official layout, and the size of its national file and why."""
 
     source_id: str
     rows: int
+    why_this_size: str
     encoding: str
     min_inscrits: int
     min_blocks: int
@@ -81,19 +84,30 @@ class Layout:
         )
 
 
+COMMUNES_2017 = "le nombre de communes des fichiers officiels de 2017"
 LAYOUTS = {
     # UTF-8: the 2017 exports we hold are in UTF-8; all 11 candidates on
     # every line, shares printed without trailing zeros ("6.6").
-    "pres2017_t1": Layout("pres2017_t1", 35_719, "utf-8", 5, 11),
-    "pres2017_t2": Layout("pres2017_t2", 35_719, "utf-8", 5, 2),
+    "pres2017_t1": Layout(
+        "pres2017_t1", 35_719, COMMUNES_2017, "utf-8", 5, 11
+    ),
+    "pres2017_t2": Layout(
+        "pres2017_t2", 35_719, COMMUNES_2017, "utf-8", 5, 2
+    ),
     # The Ministry wrote the 2020 files in Windows-1252. Round 1 pads each
     # line with empty fields up to the widest line; lines have 1 list and
     # more. Round 2 prints every share with two decimals ("0,00").
     "mun2020_t1": Layout(
-        "mun2020_t1", 9_800, "cp1252", 700, 1, pad_lines=True
+        "mun2020_t1", 9_800,
+        "l'ordre de grandeur des communes de 1 000 habitants et plus, "
+        "que couvre le fichier officiel",
+        "cp1252", 700, 1, pad_lines=True,
     ),
     "mun2020_t2": Layout(
-        "mun2020_t2", 4_800, "cp1252", 700, 2, two_decimals=True
+        "mun2020_t2", 4_800,
+        "l'ordre de grandeur des communes qui ont eu un second tour, "
+        "toutes tailles confondues (une surestimation voulue)",
+        "cp1252", 700, 2, two_decimals=True,
     ),
 }
 
@@ -297,6 +311,28 @@ def write_all(
     return {
         layout_id: write_file(layout_id, directory, rows, seed)
         for layout_id in LAYOUTS
+    }
+
+
+def measure(layout_id: str, path: Path | str) -> dict:
+    """Parse and check one file in this process: seconds and peak memory.
+
+    The peak is the resident memory of the whole process (interpreter and
+    libraries included), as the system counts it.
+    """
+    spec = LAYOUTS[layout_id].spec
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    totals, results = elections.parse_round(Path(path), spec)
+    elections.check_round(totals, results, Path(path).name)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "seconds": seconds,
+        "peak_mb": peak * 1024 / 1e6,
+        "baseline_mb": before * 1024 / 1e6,
+        "communes": len(totals),
+        "results": len(results),
     }
 
 
