@@ -19,10 +19,12 @@ def _report(clean=30.0, code_edit=10.0, peak=400.0):
         "machine": {"cpu": "CPU", "cores": 2, "memory_gb": 8.0,
                     "system": "Linux", "python": "3.11.7"},
         "book": {
-            "clean_build": {"median": clean, "runs": [clean]},
+            "clean_build": {"median": clean, "runs": [clean],
+                            "preparation": 5.0},
             "no_change": figures,
             "prose_edit": figures,
-            "code_edit": {"median": code_edit, "runs": [code_edit]},
+            "code_edit": {"median": code_edit, "runs": [code_edit],
+                          "preparation": 5.0},
             "tests": figures,
             "edited_notebook": "chapters/a.ipynb",
             "execution_seconds": {"chapters/a.ipynb": 6.0,
@@ -77,6 +79,7 @@ def test_tables_for_the_book():
     parse = bench.elections_table(report)
 
     assert len(targets) == len(bench.TARGETS) + 1
+    assert targets.loc[0, "dont préparation"] == "5,00\u00a0s"
     assert list(executions["Notebook"]) == ["chapters/a.ipynb",
                                             "chapters/b.ipynb"]
     assert executions.iloc[0, 2] == pytest.approx(20.0)
@@ -158,3 +161,26 @@ def test_execution_times_come_from_the_build_cache():
 
     assert "chapters/bench.ipynb" in times
     assert all(seconds > 0 for seconds in times.values())
+
+
+def _recipe(makefile: str, target: str) -> list[str]:
+    lines = makefile.splitlines()
+    start = next(i for i, line in enumerate(lines)
+                 if line.startswith(f"{target}:"))
+    recipe = []
+    for line in lines[start + 1:]:
+        if not line.startswith("\t"):
+            break
+        recipe.append(line.strip())
+    return recipe
+
+
+def test_the_bench_builds_as_make_book_does():
+    makefile = (PROJECT_ROOT / "Makefile").read_text()
+
+    assert _recipe(makefile, "sources") == [
+        f"$(BIN)/python -m {module}" for module in bench.PREPARE_MODULES
+    ]
+    assert _recipe(makefile, "book") == [
+        "$(BIN)/jupyter-book " + " ".join(bench.BUILD_ARGUMENTS)
+    ]
