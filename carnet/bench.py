@@ -116,12 +116,13 @@ class Workspace:
                 f"{root}: the figures would not be those of the copy"
             )
 
-    def run(self, command: list[str], check: bool = True):
+    def run(self, command: list[str]):
+        """Run a command in the copy; stop the bench if it fails."""
         done = subprocess.run(
             command, cwd=self.root, env=self.env,
             capture_output=True, text=True,
         )
-        if check and done.returncode:
+        if done.returncode:
             tail = (done.stdout + done.stderr)[-3000:]
             raise BenchError(
                 f"`{' '.join(map(str, command))}` failed in {self.root} "
@@ -214,7 +215,7 @@ MEASURE_PARSE = (
 
 def bench_elections(workspace: Workspace, runs: int) -> dict:
     """Each national file parsed and checked in a fresh process."""
-    directory = workspace.root / "_bench" / "national"
+    directory = workspace.root.parent / "national"
     paths = national.write_all(directory)
     figures = {}
     for layout_id, path in paths.items():

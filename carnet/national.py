@@ -61,7 +61,6 @@ SHARES = {
     "% Voix/Ins": ("voix", "inscrits"),
     "% Voix/Exp": ("voix", "exprimes"),
 }
-SEAT_COLUMNS = ("Sièges / Elu", "Sièges Secteur", "Sièges CC")
 
 
 @dataclass(frozen=True)
@@ -121,10 +120,6 @@ class Template:
     block_names: list[str]
     blocks: list[list[str]]
     pad_code: bool
-
-    @property
-    def n_fixed(self) -> int:
-        return len(self.fixed_values)
 
 
 def read_template(layout: Layout, path: Path | None = None) -> Template:

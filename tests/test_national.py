@@ -171,3 +171,11 @@ def test_totals_that_do_not_add_up_stop_the_check(generated, tmp_path):
 
     with pytest.raises(elections.ElectionCheckError, match="inscrits"):
         elections.check_round(totals, results, "wrong.csv")
+
+
+def test_measure_reports_the_file_and_the_memory(generated):
+    figures = national.measure("mun2020_t1", generated["mun2020_t1"])
+
+    assert figures["communes"] == ROWS
+    assert figures["results"] >= ROWS
+    assert figures["peak_mb"] >= figures["baseline_mb"] > 0
