@@ -257,9 +257,16 @@ def non_ascii_values(frame: pd.DataFrame) -> pd.Series:
     return stacked[stacked.str.contains(r"[^\x00-\x7f]", regex=True)]
 
 
-def right_and_wrong(path: Path, wrong_encoding: str, limit: int = 5
-                    ) -> pd.DataFrame:
-    """Accented values read right, beside the same bytes misread."""
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def right_and_wrong(path: Path, wrong_encoding: str, limit: int = 5,
+                    width: int = 70) -> pd.DataFrame:
+    """Accented values read right, beside the same bytes misread.
+
+    Values longer than ``width`` characters are cut, both the same way.
+    """
     right, report = read_dbf(path)
     wrong, _ = read_dbf(path, encoding=wrong_encoding)
     accented = non_ascii_values(right)
@@ -268,7 +275,8 @@ def right_and_wrong(path: Path, wrong_encoding: str, limit: int = 5
     for (row, column), value in distinct.items():
         rows.append({
             "Champ": column,
-            f"Lu en {report.encoding} (juste)": value,
-            f"Lu en {wrong_encoding} (faux)": wrong.at[row, column],
+            f"Lu en {report.encoding} (juste)": _shorten(value, width),
+            f"Lu en {wrong_encoding} (faux)": _shorten(
+                wrong.at[row, column], width),
         })
     return pd.DataFrame(rows)

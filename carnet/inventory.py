@@ -40,6 +40,7 @@ REQUIRED = (
     "sources", "pages", "origine", "motif",
 )
 UNKNOWN = "inconnu"
+BOX_STYLE = 'style="text-align:center;font-size:1.2em"'
 
 
 class InventoryError(ValueError):
@@ -268,10 +269,10 @@ def counts(inventory: Inventory) -> dict[str, int]:
 
 def _tick(value: bool | None) -> str:
     if value is None:
-        return '<td class="wdl-box wdl-unknown" title="inconnu">?</td>'
+        return f'<td {BOX_STYLE} title="inconnu">?</td>'
     if value:
-        return '<td class="wdl-box" title="coché">☑</td>'
-    return '<td class="wdl-box" title="non coché">☐</td>'
+        return f'<td {BOX_STYLE} title="coché">☑</td>'
+    return f'<td {BOX_STYLE} title="non coché">☐</td>'
 
 
 def wanted_data_list_html(inventory: Inventory, group: int | None = None
@@ -285,7 +286,8 @@ def wanted_data_list_html(inventory: Inventory, group: int | None = None
     head = ["Jeu de données", "Ordre de préférence", "Détenteur",
             *BOXES.values(), "Évaluation finale", "Décision d'ouverture"]
     lines = [
-        '<table class="table wanted-data-list">',
+        '<div style="overflow-x:auto">'
+        '<table class="table wanted-data-list" style="font-size:0.85em">',
         "<thead><tr>"
         + "".join(f'<th scope="col">{html.escape(h)}</th>' for h in head)
         + "</tr></thead><tbody>",
@@ -295,12 +297,12 @@ def wanted_data_list_html(inventory: Inventory, group: int | None = None
     for d in chosen:
         cells = [
             f'<th scope="row">{html.escape(d.jeu)}</th>',
-            f'<td class="wdl-num">{d.preference or ""}</td>',
+            f'<td style="text-align:right">{d.preference or ""}</td>',
             f"<td>{html.escape(holder_label(d))}</td>",
             *(_tick(d.cases[key]) for key in BOXES),
         ]
         if d.evaluation is None:
-            cells.append('<td class="wdl-unknown">inconnue</td>')
+            cells.append('<td style="font-style:italic">inconnue</td>')
         else:
             colour, meaning = EVALUATIONS[d.evaluation]
             cells.append(
@@ -312,9 +314,9 @@ def wanted_data_list_html(inventory: Inventory, group: int | None = None
         mark = "☑" if opened and not by_other else "☐"
         note = f" (ouvert par le groupe {d.ouvert_par})" if by_other else ""
         cells.append(
-            f'<td class="wdl-box" title="{html.escape(d.decision)}">'
+            f'<td {BOX_STYLE} title="{html.escape(d.decision)}">'
             f"{mark}{html.escape(note)}</td>"
         )
         lines.append("<tr>" + "".join(cells) + "</tr>")
-    lines.append("</tbody></table>")
+    lines.append("</tbody></table></div>")
     return "\n".join(lines)

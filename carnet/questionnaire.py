@@ -17,7 +17,7 @@ import yaml
 
 from carnet import DATA_DIR
 from carnet.figures import Figure
-from carnet.frnum import fr_int
+from carnet.frnum import fr_decimal, fr_int
 
 QUESTIONNAIRE_FILE = DATA_DIR / "questionnaire.yml"
 UNKNOWN = "inconnu"
@@ -172,5 +172,5 @@ def score_figure(questionnaire: Questionnaire) -> Figure:
                                  "points": "Nombre",
                                  "pourcentage": "% des points possibles"})
     table["% des points possibles"] = table[
-        "% des points possibles"].round(1)
+        "% des points possibles"].map(fr_decimal)
     return Figure(chart, caption, alt_text, table)
