@@ -19,6 +19,7 @@ $(INSTALLED): requirements.txt pyproject.toml
 sources: $(INSTALLED)
 	$(BIN)/python -m carnet.sources
 	$(BIN)/python -m carnet.site
+	$(BIN)/python -m carnet.cache
 
 book: sources
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
@@ -27,4 +28,4 @@ test: book
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf _build data/raw data/clean data/published _static/vendor
+	rm -rf _build data/raw data/clean data/published assets/vendor
