@@ -18,11 +18,11 @@ import pandas as pd
 from carnet.inventory import Inventory
 
 ROOT_LABEL = "Données de la ville d'Annecy"
-BOX_WIDTH = 190
-WRAP_CHARS = 28
+BOX_WIDTH = 150
+WRAP_CHARS = 22
 LINE_HEIGHT = 15
 BOX_PADDING = 8
-COLUMN_GAP = 50
+COLUMN_GAP = 30
 ROW_GAP = 10
 MARGIN = 10
 LEGEND_HEIGHT = 30
@@ -154,7 +154,7 @@ def _legend() -> str:
             f'fill="#ffffff" stroke="{colour}" stroke-width="2.5"/>'
             f'<text x="{x + 24}" y="{MARGIN + 11}">jeu {decision}</text>'
         )
-        x += 150
+        x += 140
     return "".join(items)
 
 
@@ -167,8 +167,9 @@ def holders_svg(inventory: Inventory, title: str = "Qui détient quoi"
     links = [_link(n, c) for n in nodes for c in n.children]
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" '
-        f'viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" '
-        f'height="{height:.0f}" font-family="sans-serif" font-size="12">'
+        f'viewBox="0 0 {width:.0f} {height:.0f}" width="100%" '
+        f'style="min-width:600px;max-width:{width:.0f}px;height:auto" '
+        f'font-family="sans-serif" font-size="12">'
         f"<title>{html.escape(title)}</title>"
         + _legend() + "".join(links) + "".join(_box(n) for n in nodes)
         + "</svg>"

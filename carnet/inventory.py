@@ -228,26 +228,23 @@ def holder_label(dataset: DataSet) -> str:
 
 
 def inventory_table(inventory: Inventory) -> pd.DataFrame:
-    """The inventory as a flat table, unknown values written as such."""
+    """The inventory as a flat table, unknown values written as such.
+
+    The boxes and the evaluation are left to the wanted data list.
+    """
     rows = []
     for d in inventory.datasets:
-        row = {
-            "id": d.id,
+        rows.append({
             "Jeu de données": d.jeu,
             "Groupe": d.groupe,
             "Détenteur": holder_label(d),
             "Format reçu": d.format_recu or UNKNOWN,
-            "Préférence": d.preference if d.preference else "",
-            "Évaluation": d.evaluation or UNKNOWN,
-            "Décision": d.decision,
-            "Ouvert par": (f"groupe {d.ouvert_par}" if d.ouvert_par
-                           else ""),
-            "Sources lues": ", ".join(d.sources),
-        }
-        for key, label in BOXES.items():
-            value = d.cases[key]
-            row[label] = UNKNOWN if value is None else value
-        rows.append(row)
+            "Décision": _decision_text(d),
+            "Sources lues par le livre": ", ".join(d.sources) or "aucune",
+            "Pages du livre": ", ".join(
+                page.removeprefix("chapters/") for page in d.pages
+            ) or "aucune",
+        })
     return pd.DataFrame(rows)
 
 
