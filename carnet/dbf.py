@@ -280,3 +280,23 @@ def right_and_wrong(path: Path, wrong_encoding: str, limit: int = 5,
                 wrong.at[row, column], width),
         })
     return pd.DataFrame(rows)
+
+
+def reports_table(reports: dict[str, DbfReport]) -> pd.DataFrame:
+    """One line per table read: counts and the encoding chosen, and why."""
+    return pd.DataFrame([
+        {"Jeu": name, "Lus": r.records, "Supprimés": r.deleted,
+         "Champs": len(r.fields), "Encodage": r.encoding,
+         "Choisi d'après": r.encoding_reason,
+         "Illisibles": len(r.damaged)}
+        for name, r in reports.items()
+    ])
+
+
+def fields_table(reports: dict[str, DbfReport]) -> pd.DataFrame:
+    """The fields of each table, each with its dBASE type letter."""
+    return pd.DataFrame([
+        {"Jeu": name,
+         "Champs": ", ".join(f"{f} ({kind})" for f, kind, _ in r.fields)}
+        for name, r in reports.items()
+    ])

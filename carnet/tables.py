@@ -28,4 +28,5 @@ def show(frame: pd.DataFrame) -> HTML:
         shown[column] = shown[column].map(french_cell)
     table = shown.to_html(index=False, escape=True, border=0,
                           classes=["table", "carnet-table"])
+    table = table.replace('<tr style="text-align: right;">', "<tr>")
     return HTML(f'<div style="overflow-x:auto">{table}</div>')

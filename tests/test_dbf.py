@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from carnet.dbf import (
-    DbfError, codec_from_cpg, convert, read_dbf, right_and_wrong,
+    DbfError, codec_from_cpg, convert, fields_table, read_dbf,
+    reports_table, right_and_wrong,
 )
 from tests.dbf_files import write_dbf
 
@@ -161,3 +162,12 @@ def test_missing_or_truncated_file_is_a_clear_error(tmp_path):
     short.write_bytes(b"\x03\x00")
     with pytest.raises(DbfError, match="too short"):
         read_dbf(short)
+
+
+def test_report_tables_list_counts_and_fields(tmp_path):
+    path = one_text_dbf(tmp_path, "utf-8", cpg="UTF-8")
+    _, report = read_dbf(path)
+    counts = reports_table({"essai": report}).iloc[0]
+    assert counts["Lus"] == 1 and counts["Encodage"] == "utf-8"
+    fields = fields_table({"essai": report}).iloc[0]["Champs"]
+    assert fields == "NOM (C), SURFACE (N)"
