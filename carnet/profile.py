@@ -337,3 +337,30 @@ def not_profiled(config: dict[str, dict] | None = None) -> pd.DataFrame:
     rows = [{"Source": s.id, "Rôle": s.role, "Fichier": s.file}
             for s in load_registry().values() if s.id not in config]
     return pd.DataFrame(rows)
+
+
+SHAPE_COLUMNS = ["Source", "Format", "Encodage", "Séparateur", "Lignes",
+                 "Colonnes"]
+QUALITY_COLUMNS = ["Source", "Cellules vides", "% vides",
+                   "Lignes en double", "Clé", "Clés en double",
+                   "Remarques"]
+
+
+def evidence(inventory, profiles: dict[str, Profile]) -> pd.DataFrame:
+    """Each evaluated data set beside the profile of the sources it uses."""
+    rows = []
+    for dataset in inventory.datasets:
+        for source_id in dataset.sources:
+            if source_id not in profiles:
+                continue
+            line = profiles[source_id].summary()
+            rows.append({
+                "Jeu de données": dataset.jeu,
+                "Évaluation": dataset.evaluation or "inconnue",
+                "Source": source_id,
+                "Lignes": line["Lignes"],
+                "Colonnes": line["Colonnes"],
+                "% vides": line["% vides"],
+                "Clés en double": line["Clés en double"],
+            })
+    return pd.DataFrame(rows)

@@ -95,3 +95,15 @@ def test_every_configured_source_is_in_the_registry():
     from carnet.sources import load_registry
 
     assert set(profile.load_config()) <= set(load_registry())
+
+
+def test_evidence_pairs_data_sets_with_their_profiles(tmp_path):
+    from carnet.inventory import load_inventory
+
+    path = tmp_path / "t.csv"
+    path.write_text("a;b\n1;\n", encoding="utf-8")
+    profiles = {"hinaura": profile.profile_file("hinaura", path)}
+    table = profile.evidence(load_inventory(), profiles)
+    assert list(table["Source"]) == ["hinaura"]
+    assert table.iloc[0]["Évaluation"] == "vert"
+    assert table.iloc[0]["% vides"] == 50.0
