@@ -334,9 +334,27 @@ def not_profiled(config: dict[str, dict] | None = None) -> pd.DataFrame:
     from carnet.sources import load_registry
 
     config = load_config() if config is None else config
-    rows = [{"Source": s.id, "Rôle": s.role, "Fichier": s.file}
-            for s in load_registry().values() if s.id not in config]
+    rows = [
+        {"Source": s.id, "Fichier": s.file,
+         "Pourquoi pas de profil": _not_a_table(s.role, s.file)}
+        for s in load_registry().values() if s.id not in config
+    ]
     return pd.DataFrame(rows)
+
+
+NOT_TABLES = {
+    ".shp": "géométries de la couche SIG",
+    ".shx": "index des géométries",
+    ".prj": "définition de la projection",
+    ".cpg": "nom de la page de code",
+}
+
+
+def _not_a_table(role: str, file: str) -> str:
+    if role == "schema":
+        return "schéma de données (JSON), pas une table"
+    suffix = Path(file).suffix.lower()
+    return NOT_TABLES.get(suffix, "pas une table de données")
 
 
 SHAPE_COLUMNS = ["Source", "Format", "Encodage", "Séparateur", "Lignes",

@@ -107,3 +107,11 @@ def test_evidence_pairs_data_sets_with_their_profiles(tmp_path):
     assert list(table["Source"]) == ["hinaura"]
     assert table.iloc[0]["Évaluation"] == "vert"
     assert table.iloc[0]["% vides"] == 50.0
+
+
+def test_sources_left_out_are_said_not_to_be_tables():
+    table = profile.not_profiled()
+    reasons = dict(zip(table["Source"], table["Pourquoi pas de profil"]))
+    assert reasons["sig_geofla_shp"] == "géométries de la couche SIG"
+    assert reasons["schema_dae"].startswith("schéma")
+    assert "sig_geofla_dbf" not in reasons
