@@ -7,8 +7,8 @@ import io
 import pandas as pd
 import pytest
 
-import row_by_row_parser
 from carnet import elections, national, sources
+from tests import row_by_row_parser
 
 ROWS = 400
 SPECS = {spec.source_id: spec for spec in elections.ROUNDS}
