@@ -250,6 +250,7 @@ def bench_book(workspace: Workspace, runs: int, chapter: str | None):
     samples = {name: [] for name in builds + ("tests",)}
     preparation = {name: [] for name in builds}
     executions = []
+    edited = chapter
     originals = {}
 
     def build(name):
@@ -268,7 +269,8 @@ def bench_book(workspace: Workspace, runs: int, chapter: str | None):
 
         build("no_change")
 
-        edited = chapter or max(executions[-1], key=executions[-1].get)
+        if edited is None:
+            edited = max(executions[0], key=executions[0].get)
         notebook = workspace.root / edited
         originals.setdefault(notebook, notebook.read_bytes())
         add_markdown_cell(notebook, f"Retouche de mesure n° {run}.")
