@@ -522,6 +522,10 @@ def targets_table(report: dict) -> pd.DataFrame:
 
 def gaps_text(report: dict) -> str:
     """Each missed target with its gap, its cause and its remedy."""
+    edited = (
+        "Notebook retouché pour les mesures de retouche : "
+        f"`{report['book']['edited_notebook']}`.\n\n"
+    )
     missed = {
         name: target for name, target in report["targets"].items()
         if not target["met"]
@@ -531,7 +535,7 @@ def gaps_text(report: dict) -> str:
             report["targets"].values(),
             key=lambda t: t["measured"] / t["limit"],
         )
-        return (
+        return edited + (
             "Toutes les cibles sont tenues. La plus proche de sa limite : "
             f"« {closest['label']} », à "
             f"{_amount(100 * closest['measured'] / closest['limit'], 0, '%')}"
@@ -546,7 +550,7 @@ def gaps_text(report: dict) -> str:
             f"({_amount(100 * gap / target['limit'], 0, '%')}) : "
             f"{REMEDIES[name]}"
         )
-    return "Cibles manquées :\n\n" + "\n".join(lines)
+    return edited + "Cibles manquées :\n\n" + "\n".join(lines)
 
 
 def site_text(report: dict) -> str:
