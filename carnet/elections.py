@@ -158,15 +158,11 @@ def _floats(values, decimal, path, lines, field, whole) -> np.ndarray:
         if decimal == ",":
             cleaned = [text.replace(",", ".") for text in cleaned]
         numbers = _as_floats(cleaned)
-    if numbers is not None and whole:
-        whole_counts = (
-            np.isfinite(numbers) & (numbers >= 0)
-            & (np.floor(numbers) == numbers)
-        )
-        if whole_counts.all():
-            return numbers.astype(np.int64)
-    elif numbers is not None:
+
+    if numbers is not None and not whole:
         return numbers
+    if numbers is not None and _all_whole(numbers):
+        return numbers.astype(np.int64)
 
     read_one = _count if whole else _number
     extra = () if whole else (decimal,)
@@ -188,11 +184,21 @@ def _as_floats(texts) -> np.ndarray | None:
         return None
 
 
+def _all_whole(numbers: np.ndarray) -> bool:
+    """True if every number is a whole, non-negative count."""
+    return bool((
+        np.isfinite(numbers) & (numbers >= 0)
+        & (np.floor(numbers) == numbers)
+    ).all())
+
+
 def _counts(values, path, lines, field) -> np.ndarray:
+    """A column of whole counts (voix, inscrits...), as ``_count`` reads."""
     return _floats(values, ".", path, lines, field, whole=True)
 
 
 def _texts(values) -> list[str]:
+    """A column of names and labels, without surrounding spaces."""
     return [text.strip() for text in values]
 
 

@@ -179,3 +179,15 @@ def test_measure_reports_the_file_and_the_memory(generated):
     assert figures["communes"] == ROWS
     assert figures["results"] >= ROWS
     assert figures["peak_mb"] >= figures["baseline_mb"] > 0
+
+
+def test_spaced_and_padded_numbers_parse_as_before(generated, tmp_path):
+    records = _records(generated["pres2017_t2"], "pres2017_t2")
+    records[1][4] = "1\u00a0" + records[1][4]
+    records[2][21] = f" {records[2][21]} "
+    records[3][23] = records[3][23] + ".0"
+    path = _rewritten(records, tmp_path / "spaced.csv")
+
+    _assert_same_parse(path, SPECS["pres2017_t2"])
+    totals, _ = elections.parse_round(path, SPECS["pres2017_t2"])
+    assert totals.loc[0, "inscrits"] == int("1" + records[1][4][2:])
