@@ -185,7 +185,7 @@ def test_spaced_and_padded_numbers_parse_as_before(generated, tmp_path):
     records = _records(generated["pres2017_t2"], "pres2017_t2")
     records[1][4] = "1\u00a0" + records[1][4]
     records[2][21] = f" {records[2][21]} "
-    records[3][23] = records[3][23] + ".0"
+    records[3][9] = records[3][9] + ".0"
     path = _rewritten(records, tmp_path / "spaced.csv")
 
     _assert_same_parse(path, SPECS["pres2017_t2"])
