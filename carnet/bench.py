@@ -615,8 +615,14 @@ def main(argv: list[str] | None = None) -> None:
         description="Time the build, the tests and the national-size "
         "election files on a temporary copy of the project.",
     )
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--output", type=Path, default=REPORT_FILE)
+    parser.add_argument(
+        "--runs", type=int, default=3,
+        help="runs of each measure; the report gives their median",
+    )
+    parser.add_argument(
+        "--output", type=Path, default=REPORT_FILE,
+        help="where to write the report (default: data/bench.json)",
+    )
     parser.add_argument(
         "--chapter", default=None,
         help="notebook to edit, relative to the project (default: the "

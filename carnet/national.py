@@ -350,12 +350,17 @@ def main(argv: list[str] | None = None) -> None:
         description="Write election files of national size in the "
         "Ministry's four layouts, from the real Annecy rows.",
     )
-    parser.add_argument("directory", type=Path)
+    parser.add_argument(
+        "directory", type=Path, help="where to write the four files",
+    )
     parser.add_argument(
         "--rows", type=int, default=None,
         help="lines per file (default: the national size of each layout)",
     )
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--seed", type=int, default=0,
+        help="seed of the random counts (same seed, same files)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     write_all(args.directory, args.rows, args.seed)
