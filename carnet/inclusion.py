@@ -1062,3 +1062,368 @@ def _slug(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     ascii_text = decomposed.encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+# ------------------------------------------- the export as it came in --
+
+def raw_table(records: list[dict]) -> pd.DataFrame:
+    """The export put in the standard's columns, values left as they are.
+
+    This is what a reuser would get by renaming the columns only: the
+    table validated "before" cleaning.
+    """
+    rows = []
+    for record in records:
+        row = {column: "" for column in CLEAN_COLUMNS}
+        row.update({
+            "nom": _text(record.get("nom")),
+            "commune": _text(record.get("ville")),
+            "code_postal": _text(record.get("code_postal")),
+            "adresse": _text(record.get("adresse")),
+            "latitude": _text(record.get("latitude")),
+            "longitude": _text(record.get("longitude")),
+            "telephone": _text(record.get("telephone")),
+            "courriels": _text(record.get("courriel")),
+            "site_web": _text(record.get("site_web")),
+            "horaires": " ; ".join(
+                f"{day} {_text(record.get(day))}" for day, _ in DAYS
+                if _text(record.get(day))
+            ),
+            "presentation_detail": _text(record.get("informations")),
+            "date_maj": _text(record.get("date_maj")),
+            "services": ",".join(
+                _text(record.get(f)) for f in (
+                    "a_disposition", "demarches_en_ligne",
+                    "competences_de_base", "acces_aux_droits",
+                    "culture_numerique",
+                ) if _text(record.get(f))
+            ),
+            "publics_specifiquement_adresses": _text(record.get("publics")),
+            "prise_en_charge_specifique": ",".join(
+                _text(record.get(f)) for f in ("handicap",
+                                               "publics_specifiques")
+                if _text(record.get(f))
+            ),
+            "frais_a_charge": _text(record.get("tarifs")),
+            "modalites_accompagnement": _text(
+                record.get("types_accompagnement")),
+        })
+        rows.append(row)
+    return pd.DataFrame(rows, columns=list(CLEAN_COLUMNS))
+
+
+# ------------------------------------------------------- cross-check --
+
+MATCH_DISTANCE_M = 30
+
+
+def match_data_inclusion(
+    table: pd.DataFrame, others: list[dict]
+) -> pd.DataFrame:
+    """Pair each cleaned place with the data·inclusion record of it.
+
+    Records match on their name (case, accents and punctuation aside),
+    else on a point less than 30 m away with the same postcode. Returns one
+    row per cleaned place; the data·inclusion columns are empty when no
+    record matches.
+    """
+    by_name: dict[str, list[dict]] = {}
+    for other in others:
+        by_name.setdefault(_key(other.get("nom")), []).append(other)
+    used: set[str] = set()
+    rows = []
+
+    for place in table.itertuples(index=False):
+        candidates = [o for o in by_name.get(_key(place.nom), [])
+                      if str(o["id"]) not in used]
+        how = "nom"
+        if not candidates:
+            candidates = _near(place, others, used)
+            how = "position"
+        match = candidates[0] if candidates else None
+        if match is not None:
+            used.add(str(match["id"]))
+        rows.append(_pair_row(place, match, how if match else ""))
+
+    frame = pd.DataFrame(rows)
+    unmatched = [o for o in others if str(o["id"]) not in used]
+    frame.attrs["unmatched"] = pd.DataFrame(
+        [{"id data·inclusion": str(o["id"]), "nom": o.get("nom", ""),
+          "source": o.get("source", ""),
+          "code_postal": o.get("code_postal", "")} for o in unmatched]
+    )
+    return frame
+
+
+def _near(place, others, used) -> list[dict]:
+    if place.latitude is None or pd.isna(place.latitude):
+        return []
+    found = []
+    for other in others:
+        if str(other["id"]) in used or other.get("latitude") is None:
+            continue
+        if str(other.get("code_postal")) != place.code_postal:
+            continue
+        metres = 1000 * _haversine_km(
+            place.latitude, place.longitude,
+            float(other["latitude"]), float(other["longitude"]))
+        if metres <= MATCH_DISTANCE_M:
+            found.append((metres, other))
+    return [other for _, other in sorted(found, key=lambda f: f[0])]
+
+
+def _pair_row(place, other, how) -> dict:
+    row = {"id": place.id, "nom": place.nom, "appariement": how}
+    if other is None:
+        return row
+    row.update({
+        "id data·inclusion": str(other["id"]),
+        "source data·inclusion": other.get("source", ""),
+        "nom data·inclusion": other.get("nom", ""),
+        "pivot data·inclusion": str(other.get("pivot", "")),
+        "adresse data·inclusion": " ".join(
+            str(other.get("adresse", "")).split()),
+        "code_postal data·inclusion": str(other.get("code_postal", "")),
+        "code_insee data·inclusion": str(other.get("code_insee", "")),
+    })
+    lat, lon = other.get("latitude"), other.get("longitude")
+    row["point data·inclusion"] = "" if lat is None else f"{lat}, {lon}"
+    if lat is None or place.latitude is None or pd.isna(place.latitude):
+        row["écart (m)"] = None
+    else:
+        row["écart (m)"] = round(1000 * _haversine_km(
+            place.latitude, place.longitude, float(lat), float(lon)), 1)
+    return row
+
+
+def compare_with_data_inclusion(
+    table: pd.DataFrame, pairs: pd.DataFrame
+) -> pd.DataFrame:
+    """What differs between each place and its data·inclusion record.
+
+    One row per difference: name, street, postcode, INSEE code, or a point
+    more than 30 m away (or missing on one side).
+    """
+    rows = []
+    places = table.set_index("id")
+    matched = pairs.dropna(subset=["id data·inclusion"])
+    for values in matched.to_dict("records"):
+        place = places.loc[values["id"]]
+        for column in ("nom", "adresse", "code_postal", "code_insee"):
+            ours = place[column]
+            theirs = values[f"{column} data·inclusion"]
+            if _key(ours) != _key(theirs):
+                rows.append(_difference(values, column, ours, theirs))
+        gap = values["écart (m)"]
+        has_point = not pd.isna(place["latitude"])
+        if gap is None or pd.isna(gap):
+            if has_point:
+                rows.append(_difference(values, "coordonnées",
+                                        "présentes", "absentes"))
+            else:
+                rows.append(_difference(
+                    values, "coordonnées", "retirées (hors d'Annecy)",
+                    values["point data·inclusion"]))
+        elif gap > MATCH_DISTANCE_M:
+            rows.append(_difference(values, "coordonnées", "",
+                                    f"à {gap:.0f} m"))
+    return pd.DataFrame(
+        rows, columns=["nom", "champ", "Hinaura nettoyé", "data·inclusion"]
+    )
+
+
+def _difference(values, column, ours, theirs) -> dict:
+    return {"nom": values["nom"], "champ": column,
+            "Hinaura nettoyé": ours, "data·inclusion": theirs}
+
+
+def complete_pivots(result: CleaningResult, pairs: pd.DataFrame) -> None:
+    """Fill the SIRET (``pivot``) from the matched data·inclusion record.
+
+    The Hinaura export has no SIRET; data·inclusion has one for each of
+    its records. Each value taken is logged with the record it came from.
+    """
+    by_id = pairs.set_index("id")
+    numbers = {row["id"]: i for i, row in result.table.iterrows()}
+    added = []
+    for place_id, position in numbers.items():
+        if place_id not in by_id.index:
+            continue
+        pivot = by_id.at[place_id, "pivot data·inclusion"] \
+            if "pivot data·inclusion" in by_id.columns else None
+        if not isinstance(pivot, str) or not pivot:
+            continue
+        result.table.at[position, "pivot"] = pivot
+        added.append({
+            "fiche": None, "nom": result.table.at[position, "nom"],
+            "champ": "pivot", "avant": "", "après": pivot,
+            "nature": "complément",
+            "raison": "SIRET repris de data·inclusion (fiche "
+                      f"{by_id.at[place_id, 'id data·inclusion']})",
+        })
+    if added:
+        result.log = pd.concat([result.log, pd.DataFrame(added)],
+                               ignore_index=True)
+
+
+# -------------------------------------------------- the whole pipeline --
+
+@dataclass
+class InclusionBuild:
+    """Everything the book shows about the inclusion places."""
+
+    records: list[dict]
+    result: CleaningResult
+    others: list[dict]
+    pairs: pd.DataFrame
+    differences: pd.DataFrame
+    schema_path: Path
+
+
+def build() -> InclusionBuild:
+    """Read both exports, clean Hinaura, cross-check, complete SIRETs."""
+    records = read_hinaura()
+    result = clean_hinaura(records)
+    others = read_data_inclusion()
+    pairs = match_data_inclusion(result.table, others)
+    complete_pivots(result, pairs)
+    differences = compare_with_data_inclusion(result.table, pairs)
+    return InclusionBuild(
+        records=records, result=result, others=others, pairs=pairs,
+        differences=differences,
+        schema_path=sources.acquire(SCHEMA_ID),
+    )
+
+
+PUBLISHED_STEM = "lieux-mediation-numerique-annecy"
+
+
+def export_inclusion(out_dir: Path | None = None,
+                     table: pd.DataFrame | None = None) -> dict[str, Path]:
+    """Write the cleaned data set as CSV (UTF-8), XLSX and GeoJSON.
+
+    Returns the paths by format. The CSV keeps the standard's columns in
+    its order; the GeoJSON (WGS84, importable in uMap) has one point per
+    place with coordinates, the places without any are listed apart in
+    the log of the book.
+    """
+    out_dir = Path(out_dir) if out_dir else sources.DATA_DIR / "published"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    table = table if table is not None else build().result.table
+    paths = {
+        "csv": out_dir / f"{PUBLISHED_STEM}.csv",
+        "xlsx": out_dir / f"{PUBLISHED_STEM}.xlsx",
+        "geojson": out_dir / f"{PUBLISHED_STEM}.geojson",
+    }
+    table.to_csv(paths["csv"], index=False, encoding="utf-8")
+    _write_xlsx(table, paths["xlsx"])
+    paths["geojson"].write_text(
+        json.dumps(geojson(table), ensure_ascii=False, indent=1),
+        encoding="utf-8",
+    )
+    log.info("Fichiers publiés : %s", ", ".join(p.name for p in
+                                                  paths.values()))
+    return paths
+
+
+def _write_xlsx(table: pd.DataFrame, path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "lieux"
+    sheet.append(list(table.columns))
+    for record in table.itertuples(index=False, name=None):
+        sheet.append([None if _missing(v) else v for v in record])
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, never read as a formula
+    book.save(path)
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value))
+
+
+def geojson(table: pd.DataFrame) -> dict:
+    """The places with coordinates as a GeoJSON FeatureCollection."""
+    features = []
+    for record in table.to_dict("records"):
+        if _missing(record["latitude"]) or _missing(record["longitude"]):
+            continue
+        properties = {k: ("" if _missing(v) else v)
+                      for k, v in record.items()
+                      if k not in ("latitude", "longitude")}
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [
+                float(record["longitude"]), float(record["latitude"])]},
+            "properties": properties,
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def publics_matrix(result: CleaningResult) -> pd.DataFrame:
+    """One row per place and Hinaura public it welcomes (for the chart)."""
+    frame = result.publics.copy()
+    frame["ordre"] = frame["public"].map(
+        {p: i for i, p in enumerate(HINAURA_PUBLICS)})
+    return frame.sort_values(["nom", "ordre"]).reset_index(drop=True)
+
+
+PUBLIC_COLOURS = ("#a6cee3", "#1f78b4", "#b2df8a", "#33a02c", "#fb9a99")
+
+
+def publics_figure(result: CleaningResult):
+    """Stacked bar: the publics each place welcomes, one segment each."""
+    import altair as alt
+
+    from carnet.figures import Figure
+
+    matrix = publics_matrix(result)
+    counts = matrix.groupby("nom").size().rename("publics accueillis")
+    order = counts.sort_values(ascending=False, kind="stable").index
+    chart = alt.Chart(matrix).mark_bar().encode(
+        y=alt.Y("nom:N", sort=list(order), title=None,
+                axis=alt.Axis(labelLimit=260)),
+        x=alt.X("count():Q", title="Nombre de publics accueillis",
+                axis=alt.Axis(tickMinStep=1, format="d")),
+        color=alt.Color(
+            "public:N", title="Public",
+            scale=alt.Scale(domain=list(HINAURA_PUBLICS),
+                            range=list(PUBLIC_COLOURS)),
+            legend=alt.Legend(orient="bottom", columns=2, labelLimit=300),
+        ),
+        order=alt.Order("ordre:Q"),
+        tooltip=[alt.Tooltip("nom:N", title="Lieu"),
+                 alt.Tooltip("public:N", title="Public")],
+    ).properties(width=360, height=alt.Step(14))
+
+    table = (matrix.assign(oui="oui")
+             .pivot_table(index="nom", columns="public", values="oui",
+                          aggfunc="first", fill_value="")
+             .reindex(columns=list(HINAURA_PUBLICS), fill_value="")
+             .reindex(order).reset_index()
+             .rename(columns={"nom": "Lieu"}))
+    table.columns.name = None
+    places = matrix["nom"].nunique()
+    without = len(result.table) - places
+    years = sorted({d[:4] for d in result.table["date_maj"] if d})
+    period = years[0] if len(years) == 1 else f"{years[0]}-{years[-1]}"
+    none_text = (f"{without} n'en déclare aucun" if without == 1
+                 else f"{without} n'en déclarent aucun")
+    caption = (
+        f"Publics accueillis par lieu, d'après les fiches Hinaura "
+        f"({places} lieux qui déclarent au moins un public ; "
+        f"{none_text}). Un segment par public déclaré ; source : export "
+        f"Hinaura (fiches mises à jour en {period}), mis en qualité par "
+        "le carnet."
+    )
+    alt_text = (
+        f"Barres horizontales empilées, une par lieu ({places} lieux) : "
+        "chaque barre compte de un à cinq segments, un par public accueilli "
+        "parmi petite enfance, enfance, jeunesse, adultes et seniors."
+    )
+    return Figure(chart=chart, caption=caption, alt_text=alt_text,
+                  table=table)
