@@ -28,13 +28,13 @@ from shapely.geometry import Point, shape
 from shapely.ops import nearest_points
 
 from carnet import sources
+from carnet.maps import annecy_boundary
 
 log = logging.getLogger(__name__)
 
 HINAURA_ID = "hinaura"
 DATA_INCLUSION_ID = "data_inclusion"
 SCHEMA_ID = "schema_mediation_num"
-COMMUNES_ID = "communes_74"
 
 ANNECY_INSEE = "74010"
 ANNECY_NAME = "Annecy"
@@ -1005,18 +1005,6 @@ def _consecutive(group, code) -> bool:
 
 # ------------------------------------------------------------ geography --
 
-def annecy_boundary(path: Path | None = None):
-    """Annecy's boundary (IGN ADMIN EXPRESS 2018) as a shapely geometry."""
-    path = path or sources.acquire(COMMUNES_ID)
-    collection = json.loads(path.read_text(encoding="utf-8"))
-    for feature in collection.get("features", []):
-        if feature.get("properties", {}).get("code") == ANNECY_INSEE:
-            return shape(feature["geometry"])
-    raise InclusionError(
-        f"{path.name}: no feature with code {ANNECY_INSEE!r} (Annecy)"
-    )
-
-
 def _distance_to_boundary_km(point, boundary) -> float:
     """Distance in km from a point to the nearest point of the boundary."""
     nearest = nearest_points(boundary, point)[0]
@@ -1427,3 +1415,51 @@ def publics_figure(result: CleaningResult):
     )
     return Figure(chart=chart, caption=caption, alt_text=alt_text,
                   table=table)
+
+
+def map_table(result: CleaningResult) -> pd.DataFrame:
+    """One row per place with the values its pop-up shows."""
+    publics = (publics_matrix(result).groupby("id")["public"]
+               .agg(", ".join))
+    table = result.table.copy()
+    table["adresse complète"] = [
+        ", ".join(filter(None, [street, extra, f"{code} {town}"]))
+        for street, extra, code, town in zip(
+            table["adresse"], table["complement_adresse"],
+            table["code_postal"], table["commune"])
+    ]
+    table["publics accueillis"] = table["id"].map(publics).fillna(
+        "non précisé")
+    table["services (standard)"] = table["services"].str.replace(
+        "|", ", ", regex=False)
+    return table
+
+
+def places_map(result: CleaningResult):
+    """The places with coordinates on a map; pop-ups are plain text."""
+    from carnet.maps import point_map
+
+    table = map_table(result)
+    located = table.dropna(subset=["latitude", "longitude"])
+    years = sorted({d[:4] for d in table["date_maj"] if d})
+    period = years[0] if len(years) == 1 else f"{years[0]}-{years[-1]}"
+    missing = len(table) - len(located)
+    caption = (
+        f"Lieux d'inclusion numérique d'Annecy : {len(located)} lieux "
+        f"placés sur {len(table)} ({missing} sans coordonnées utilisables). "
+        f"Source : export Hinaura (fiches mises à jour en {period}), "
+        "mis en qualité par le carnet"
+    )
+    alt_text = (
+        f"Carte d'Annecy avec {len(located)} points, un par lieu "
+        "d'inclusion numérique ; le tableau des données donne pour "
+        "chacun son nom, son adresse, ses publics et ses services."
+    )
+    return point_map(
+        located, "latitude", "longitude",
+        {"Nom": "nom", "Adresse": "adresse complète",
+         "Publics accueillis": "publics accueillis",
+         "Services": "services (standard)"},
+        caption=caption, alt_text=alt_text,
+        link_field="site_web", link_label="Site web du lieu",
+    )
