@@ -1463,3 +1463,99 @@ def places_map(result: CleaningResult):
         caption=caption, alt_text=alt_text,
         link_field="site_web", link_label="Site web du lieu",
     )
+
+
+def defect_counts(records: list[dict]) -> pd.DataFrame:
+    """How many records show each known defect of the export."""
+    def count(test) -> int:
+        return sum(1 for record in records if test(record))
+
+    def multi(record, pattern) -> bool:
+        return any(re.search(pattern, _text(record.get(f)))
+                   for f in MULTI_VALUE_FIELDS)
+
+    rows = [
+        ("code postal stocké comme un nombre",
+         count(lambda r: isinstance(r.get("code_postal"), int))),
+        ("code postal CEDEX",
+         count(lambda r: _postcode_text(r.get("code_postal"))
+               in CEDEX_POSTCODES)),
+        ("téléphone stocké comme un nombre",
+         count(lambda r: isinstance(r.get("telephone"), int))),
+        ("guillemets cassés dans un champ à choix multiples",
+         count(lambda r: multi(r, '"'))),
+        ("balise HTML dans une valeur",
+         count(lambda r: multi(r, "<[a-z]"))),
+        ("entité HTML dans l'adresse web",
+         count(lambda r: "&amp;" in _text(r.get("site_web")))),
+        ("nom de référent (donnée personnelle)",
+         count(lambda r: bool(_text(r.get("referent")).strip()))),
+        ("champ « Etat » vide",
+         count(lambda r: not _text(r.get("etat")).strip())),
+        ("champ « Etat » à « Publié »",
+         count(lambda r: _text(r.get("etat")).strip() == "Publié")),
+        ("horaires en texte libre (au moins un jour rempli)",
+         count(lambda r: any(_text(r.get(d)) for d, _ in DAYS))),
+    ]
+    return pd.DataFrame(rows, columns=["défaut", "fiches"])
+
+
+# The 30 places of the original chart (annecy1_dataviz1.png), read off the
+# image by hand, each with the name of the same place in the cleaned data
+# (None: the place is not in the Hinaura export).
+ORIGINAL_CHART_PLACES = {
+    "Services seniors animation": "Service seniors animation",
+    "Secours Populaire": "Secours populaire",
+    "PMS Seynod": "PMS Seynod",
+    "PMS Novel-Plaine": "PMS Novel-Plaine",
+    "Médiathèque de Seynod": "Médiathèque de Seynod",
+    "Médiathèque Novel": "Médiathèque Novel",
+    "Médiathèque Louise Michel": "Médiathèque Louise Michel",
+    "Médiathèque Les Romains": "Médiathèque Les Romains",
+    "Médiathèque La Turbine": "Médiathèque La Turbine",
+    "Médiathèque La Prairie": "Médiathèque La Prairie",
+    "Médiathèque Bonlieu": "Médiathèque Bonlieu",
+    "Mon assistant numérique Annecy": None,
+    "Mission Locale Jeunes du Bassin Annécien":
+        "Mission Locale Jeunes du Bassin Annécien",
+    "Mairie d'Annecy-le-Vieux": "Mairie déléguée d'Annecy-le-Vieux",
+    "Maison des familles du bassin annecien":
+        "Maison des Familles du Bassin Annecien",
+    "Le Service d'entraide ancilevien": None,
+    "Le Ritz": "Le Ritz",
+    "Le Mikado": "Le Mikado MJC Centre Social",
+    "La Grenette": "La Grenette",
+    "La Cozna": "La Cozna",
+    "Lieu d'Ecoute, de Conseil et d'Orientation":
+        "LECO (Lieu d'Ecoute, de Conseil et d'Orientation)",
+    "Forum des Romains MJC centre social":
+        "Forum des Romains-MJC Centre Social",
+    "Espace Chez Nous": "Espace chez Nous",
+    "Espace Emploi": "Espace Emploi",
+    "ESAAA lab": "ESAAA lab",
+    "Cyber Espace la Turbine": "Cyber espace La Turbine",
+    "Cran Gevrier Animation": "Cran Gevrier Animation",
+    "Bureau Information Jeunesse": "Info Jeunes Annecy (IJ'Annecy)",
+    "Le Polyèdre": "Le Polyedre, Culture et Loisirs pour tous",
+    "ALFA3A SASS74 Annecy": None,
+}
+
+
+def compare_with_original_chart(result: CleaningResult) -> dict:
+    """Which places the original chart and the cleaned data share."""
+    ours = list(result.table["nom"])
+    unknown = [n for n in ORIGINAL_CHART_PLACES.values()
+               if n is not None and n not in ours]
+    if unknown:
+        raise InclusionError(
+            "ORIGINAL_CHART_PLACES names places missing from the cleaned "
+            f"data: {', '.join(unknown)}"
+        )
+    shared = [n for n in ORIGINAL_CHART_PLACES.values() if n is not None]
+    return {
+        "on_original": len(ORIGINAL_CHART_PLACES),
+        "shared": len(shared),
+        "original_only": [k for k, v in ORIGINAL_CHART_PLACES.items()
+                          if v is None],
+        "ours_only": [n for n in ours if n not in shared],
+    }
