@@ -1290,11 +1290,15 @@ def export_inclusion(out_dir: Path | None = None,
                      table: pd.DataFrame | None = None) -> dict[str, Path]:
     """Write the cleaned data set as CSV (UTF-8), XLSX and GeoJSON.
 
-    Returns the paths by format. The CSV keeps the standard's columns in
-    its order; the GeoJSON (WGS84, importable in uMap) has one point per
-    place with coordinates, the places without any are listed apart in
-    the log of the book.
+    Returns the paths by format. XLSX and GeoJSON come from the shared
+    writers of ``carnet.publish``. The CSV is the file that conforms to the
+    national standard: its text is neutralised against spreadsheet
+    formulas like every published file, except the ``telephone`` column,
+    whose values the standard requires to start with "+33" and which the
+    cleaning has already reduced to "+" and digits.
     """
+    from carnet import publish
+
     out_dir = Path(out_dir) if out_dir else sources.DATA_DIR / "published"
     out_dir.mkdir(parents=True, exist_ok=True)
     table = table if table is not None else build().result.table
@@ -1303,31 +1307,39 @@ def export_inclusion(out_dir: Path | None = None,
         "xlsx": out_dir / f"{PUBLISHED_STEM}.xlsx",
         "geojson": out_dir / f"{PUBLISHED_STEM}.geojson",
     }
-    table.to_csv(paths["csv"], index=False, encoding="utf-8")
-    _write_xlsx(table, paths["xlsx"])
-    paths["geojson"].write_text(
-        json.dumps(geojson(table), ensure_ascii=False, indent=1),
-        encoding="utf-8",
-    )
-    log.info("Fichiers publiés : %s", ", ".join(p.name for p in
-                                                  paths.values()))
+
+    phones = table["telephone"].fillna("")
+    odd = sorted(set(phones[~phones.str.fullmatch(PHONE_PATTERN)]))
+    if odd:
+        raise InclusionError(
+            "telephone: expected '+33' and digits or nothing before "
+            f"writing the CSV, found {odd}"
+        )
+    safe = table.copy()
+    for column in safe.columns:
+        if column != "telephone" and safe[column].dtype == object:
+            safe[column] = safe[column].map(publish.neutralise)
+    safe.to_csv(paths["csv"], index=False, encoding="utf-8")
+
+    publish.write_xlsx(table, paths["xlsx"], metadata=XLSX_METADATA)
+    publish.write_geojson(table, paths["geojson"], "latitude", "longitude")
+    log.info("Fichiers publiés : %s",
+             ", ".join(p.name for p in paths.values()))
     return paths
 
 
-def _write_xlsx(table: pd.DataFrame, path: Path) -> None:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "lieux"
-    sheet.append(list(table.columns))
-    for record in table.itertuples(index=False, name=None):
-        sheet.append([None if _missing(v) else v for v in record])
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text, never read as a formula
-    book.save(path)
+PHONE_PATTERN = r"(?:\+33\d{6,9})?"
+XLSX_METADATA = {
+    "Titre": "Lieux d'inclusion numérique d'Annecy",
+    "Schéma": "Standard de la médiation numérique 1.0.1 (La MedNum)",
+    "Source": "Export Hinaura (hub pour un numérique inclusif, "
+              "Auvergne-Rhône-Alpes), fiches d'Annecy",
+    "Couverture": "Commune d'Annecy (INSEE 74010)",
+    "Traitement": "Mis en qualité par le carnet de bord : chaque "
+                  "changement est au journal du jour 3",
+    "Données personnelles": "Noms de référents, courriels nominatifs et "
+                            "numéros de mobile retirés",
+}
 
 
 def _missing(value) -> bool:
