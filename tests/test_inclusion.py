@@ -176,6 +176,17 @@ def test_days_with_the_same_hours_are_grouped():
         "Mo off; Tu-Th 09:00-12:00; Sa,Su 10:00-12:00")
 
 
+def test_every_opening_hours_value_parses_as_openstreetmap(built):
+    import opening_hours
+
+    values = [h for h in built.result.table["horaires"] if h]
+    assert values
+    for value in values:
+        opening_hours.OpeningHours(value)
+    with pytest.raises(opening_hours.ParserError):
+        opening_hours.OpeningHours("14h-17h")
+
+
 def test_summaries_are_cut_at_a_word():
     text = "mot " * 100
     summary = inclusion.summarise(text.strip())
