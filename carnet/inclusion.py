@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pandas as pd
-from shapely.geometry import Point, shape
+from shapely.geometry import Point
 from shapely.ops import nearest_points
 
 from carnet import sources
@@ -213,7 +213,8 @@ VOCABULARY: dict[str, dict[str, list[tuple[str, str | None]]]] = {
     },
     "handicap": {
         "Surdité": [(CARE, "Surdité")],
-        "Accès Personnes à Mobilité Réduite": [(CARE, "Handicaps moteurs")],
+        "Accès Personnes à Mobilité Réduite": [
+            (CARE, "Handicaps moteurs")],
         "Handicap Mental": [(CARE, "Handicaps mentaux")],
         "Cécité et déficience visuelle": [(CARE, "Déficience visuelle")],
     },
@@ -418,6 +419,7 @@ class CleaningResult:
     log: pd.DataFrame
     publics: pd.DataFrame
     flags: pd.DataFrame = field(default_factory=pd.DataFrame)
+    record_numbers: dict[str, int] = field(default_factory=dict)
 
     def accounting(self) -> dict[str, int]:
         """Rows in, out, set aside, and whether they add up."""
@@ -472,7 +474,7 @@ def clean_hinaura(
     """
     boundary = boundary if boundary is not None else annecy_boundary()
     journal = _Log()
-    kept, set_aside, publics_rows = [], [], []
+    kept, set_aside, publics_rows, numbers = [], [], [], []
     seen_names: dict[str, int] = {}
 
     for number, record in enumerate(records, start=1):
@@ -489,6 +491,7 @@ def clean_hinaura(
 
         row = _clean_record(number, record, name, journal, boundary)
         kept.append(row)
+        numbers.append(number)
         for public in _record_publics(number, record, name):
             publics_rows.append({"id": row["id"], "nom": name,
                                  "public": public})
@@ -504,6 +507,7 @@ def clean_hinaura(
         log=log_frame,
         publics=pd.DataFrame(publics_rows, columns=["id", "nom", "public"]),
         flags=flags.reset_index(drop=True),
+        record_numbers=dict(zip(table["id"], numbers)),
     )
     _check_accounting(result)
     log.info(
@@ -585,7 +589,8 @@ def _clean_place(row, record, note) -> None:
         )
     if not isinstance(raw_postcode, str):
         note("code_postal", raw_postcode, postcode, "format",
-             "code postal stocké comme un nombre, écrit sur cinq caractères")
+             "code postal stocké comme un nombre, écrit sur cinq "
+             "caractères")
     if postcode in CEDEX_POSTCODES:
         note("code_postal", postcode, postcode, "signalement",
              "code CEDEX (distribution du courrier), pas le code postal "
@@ -686,7 +691,8 @@ def _clean_description(row, record, note) -> None:
     row["presentation_resume"] = summarise(text)
     if row["presentation_resume"] != text:
         note("presentation_resume", "", row["presentation_resume"],
-             "complément", f"résumé coupé à {SUMMARY_MAX_CHARS} caractères")
+             "complément",
+             f"résumé coupé à {SUMMARY_MAX_CHARS} caractères")
 
 
 def _clean_hours(record, note) -> str:
@@ -1243,7 +1249,8 @@ def complete_pivots(result: CleaningResult, pairs: pd.DataFrame) -> None:
             continue
         result.table.at[position, "pivot"] = pivot
         added.append({
-            "fiche": None, "nom": result.table.at[position, "nom"],
+            "fiche": result.record_numbers.get(place_id),
+            "nom": result.table.at[position, "nom"],
             "champ": "pivot", "avant": "", "après": pivot,
             "nature": "complément",
             "raison": "SIRET repris de data·inclusion (fiche "
