@@ -443,7 +443,7 @@ class _Log:
     def add(self, record, name, column, before, after, nature, reason):
         self.rows.append({
             "fiche": record, "nom": name, "champ": column,
-            "avant": _as_text(before), "après": _as_text(after),
+            "avant": _text(before), "après": _text(after),
             "nature": nature, "raison": reason,
         })
 
@@ -451,14 +451,6 @@ class _Log:
         columns = ["fiche", "nom", "champ", "avant", "après", "nature",
                    "raison"]
         return pd.DataFrame(self.rows, columns=columns)
-
-
-def _as_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and pd.isna(value):
-        return ""
-    return str(value)
 
 
 REMOVED = "(valeur retirée)"
@@ -490,14 +482,14 @@ def clean_hinaura(
         seen_names[_key(name)] = number
 
         row = _clean_record(number, record, name, journal, boundary)
+        row["id"] = _unique_id(row["id"], {r["id"] for r in kept})
         kept.append(row)
         numbers.append(number)
-        for public in _record_publics(number, record, name):
+        for public in _record_publics(record):
             publics_rows.append({"id": row["id"], "nom": name,
                                  "public": public})
 
     table = pd.DataFrame(kept, columns=list(CLEAN_COLUMNS))
-    table = _ensure_unique_ids(table)
     log_frame = journal.frame()
     flags = log_frame[log_frame["nature"] == "signalement"]
     result = CleaningResult(
@@ -770,20 +762,18 @@ def _check_publics(row, publics) -> None:
             )
 
 
-def _record_publics(number, record, name) -> list[str]:
+def _record_publics(record) -> list[str]:
     return [p for p in split_values(record.get("publics"))
             if p in HINAURA_PUBLICS]
 
 
-def _ensure_unique_ids(table: pd.DataFrame) -> pd.DataFrame:
-    counts: dict[str, int] = {}
-    ids = []
-    for value in table["id"]:
-        counts[value] = counts.get(value, 0) + 1
-        ids.append(value if counts[value] == 1 else f"{value}-{counts[value]}")
-    table = table.copy()
-    table["id"] = ids
-    return table
+def _unique_id(wanted: str, taken: set[str]) -> str:
+    """``wanted``, or ``wanted-2``, ``wanted-3``… if already taken."""
+    candidate, suffix = wanted, 1
+    while candidate in taken:
+        suffix += 1
+        candidate = f"{wanted}-{suffix}"
+    return candidate
 
 
 # ---------------------------------------------------- value normalisers --

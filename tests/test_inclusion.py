@@ -313,3 +313,10 @@ def test_sources_are_acquired_through_the_registry():
     for source_id in (inclusion.HINAURA_ID, inclusion.DATA_INCLUSION_ID,
                       inclusion.SCHEMA_ID):
         assert source_id in registry
+
+
+def test_ids_are_unique_and_publics_follow_them(built):
+    table = built.result.table
+    assert table["id"].is_unique
+    assert set(built.result.publics["id"]) <= set(table["id"])
+    assert inclusion._unique_id("a", {"a", "a-2"}) == "a-3"
