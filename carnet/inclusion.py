@@ -1568,3 +1568,20 @@ def compare_with_original_chart(result: CleaningResult) -> dict:
                           if v is None],
         "ours_only": [n for n in ours if n not in shared],
     }
+
+
+def published_summary(paths: dict[str, Path]) -> pd.DataFrame:
+    """The published files: format, name, rows or points, size in kB."""
+    rows = []
+    for kind, path in paths.items():
+        if kind == "geojson":
+            features = json.loads(path.read_text(encoding="utf-8"))
+            count = len(features["features"])
+        elif kind == "xlsx":
+            count = len(pd.read_excel(path, sheet_name=0))
+        else:
+            count = len(pd.read_csv(path, dtype=str))
+        rows.append({"format": kind.upper(), "fichier": path.name,
+                     "lignes ou points": count,
+                     "taille (ko)": round(path.stat().st_size / 1000, 1)})
+    return pd.DataFrame(rows)

@@ -320,3 +320,12 @@ def test_ids_are_unique_and_publics_follow_them(built):
     assert table["id"].is_unique
     assert set(built.result.publics["id"]) <= set(table["id"])
     assert inclusion._unique_id("a", {"a", "a-2"}) == "a-3"
+
+
+def test_the_published_summary_counts_rows_and_points(built, tmp_path):
+    paths = inclusion.export_inclusion(tmp_path, built.result.table)
+    summary = inclusion.published_summary(paths).set_index("format")
+    assert summary.at["CSV", "lignes ou points"] == len(built.result.table)
+    assert summary.at["XLSX", "lignes ou points"] == len(built.result.table)
+    assert summary.at["GEOJSON", "lignes ou points"] == (
+        built.result.table["latitude"].notna().sum())
