@@ -88,6 +88,7 @@ HINAURA_KEYS = {
     ),
     "culture_numerique": "Sensibilisations culture numérique",
     "etat": "Etat",
+    "licence": "Licence des données collectées *",
     "date_creation": "datetime_create",
     "date_maj": "datetime_latest",
 }
@@ -1503,6 +1504,8 @@ def defect_counts(records: list[dict]) -> pd.DataFrame:
          count(lambda r: not _text(r.get("etat")).strip())),
         ("champ « Etat » à « Publié »",
          count(lambda r: _text(r.get("etat")).strip() == "Publié")),
+        ("le contributeur accepte une licence ODbL",
+         count(lambda r: "ODbL" in _text(r.get("licence")))),
         ("horaires en texte libre (au moins un jour rempli)",
          count(lambda r: any(_text(r.get(d)) for d, _ in DAYS))),
     ]
