@@ -601,7 +601,7 @@ def elections_table(report: dict) -> pd.DataFrame:
             "Communes": figures["communes"],
             "Résultats": figures["results"],
             "Taille (Mo)": figures["file_mb"],
-            "Lecture et contrôle (s)": figures["seconds"],
+            "Lecture et contrôle (s)": fr_decimal(figures["seconds"], 2),
             "Mémoire de pointe (Mo)": figures["peak_mb"],
             "dont interpréteur et bibliothèques (Mo)":
                 figures["baseline_mb"],
