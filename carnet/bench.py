@@ -245,46 +245,47 @@ def bench_elections(workspace: Workspace, runs: int) -> dict:
 
 
 def bench_book(workspace: Workspace, runs: int, chapter: str | None):
-    """Build, rebuild and test the copy ``runs`` times."""
+    """Build, rebuild and test the copy ``runs`` times.
+
+    First the clean builds, each followed by a rebuild with no change;
+    then the edits, on the notebook given or else on the one whose
+    execution is the slowest (median of the clean builds); then the tests.
+    """
     builds = ("clean_build", "no_change", "prose_edit", "code_edit")
     samples = {name: [] for name in builds + ("tests",)}
     preparation = {name: [] for name in builds}
     executions = []
-    edited = chapter
-    originals = {}
 
     def build(name):
         total, prepared = workspace.build()
         samples[name].append(total)
         preparation[name].append(prepared)
+        log.info("%s, essai %d : %.1f s", TARGETS[name][0],
+                 len(samples[name]), total)
 
-    for run in range(1, runs + 1):
-        for notebook, content in originals.items():
-            notebook.write_bytes(content)
+    for _ in range(runs):
         workspace.clean()
         build("clean_build")
         executions.append(execution_times(workspace.root))
-        log.info("Essai %d : construction complète en %.1f s", run,
-                 samples["clean_build"][-1])
-
         build("no_change")
+    site = site_size(workspace.root / "_build" / "html")
 
-        if edited is None:
-            edited = max(executions[0], key=executions[0].get)
-        notebook = workspace.root / edited
-        originals.setdefault(notebook, notebook.read_bytes())
+    execution_seconds = {
+        name: statistics.median(run.get(name, 0.0) for run in executions)
+        for name in executions[-1]
+    }
+    edited = chapter or max(execution_seconds, key=execution_seconds.get)
+    notebook = workspace.root / edited
+    for run in range(1, runs + 1):
         add_markdown_cell(notebook, f"Retouche de mesure n° {run}.")
         build("prose_edit")
         change_first_code_cell(notebook, f"retouche de mesure n° {run}")
         build("code_edit")
 
+    for run in range(1, runs + 1):
         samples["tests"].append(workspace.test())
-        log.info(
-            "Essai %d : sans changement %.1f s, retouche de texte %.1f s, "
-            "retouche de code %.1f s, tests %.1f s", run,
-            samples["no_change"][-1], samples["prose_edit"][-1],
-            samples["code_edit"][-1], samples["tests"][-1],
-        )
+        log.info("Suite de tests, essai %d : %.1f s", run,
+                 samples["tests"][-1])
 
     figures = {
         name: {"median": statistics.median(values), "runs": values}
@@ -293,11 +294,8 @@ def bench_book(workspace: Workspace, runs: int, chapter: str | None):
     for name in builds:
         figures[name]["preparation"] = statistics.median(preparation[name])
     figures["edited_notebook"] = edited
-    figures["execution_seconds"] = {
-        name: statistics.median(run[name] for run in executions)
-        for name in executions[-1]
-    }
-    figures["site"] = site_size(workspace.root / "_build" / "html")
+    figures["execution_seconds"] = execution_seconds
+    figures["site"] = site
     return figures
 
 
