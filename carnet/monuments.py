@@ -27,6 +27,7 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from carnet import sources
+from carnet.frnum import fr_int
 
 log = logging.getLogger(__name__)
 
@@ -515,7 +516,7 @@ def build(
         else:
             distance = placed.at[index, "distance_limite_m"]
             reason = (f"point hors du contour de la commune d'Annecy, à "
-                      f"{distance:,} m de la limite".replace(",", "\u202f"))
+                      f"{fr_int(distance)} m de la limite")
         log_rows.append({"reference": reference, "action": "écartée",
                          "champ": "", "motif": reason})
 
@@ -626,3 +627,151 @@ def summary(result: MonumentsResult) -> dict[str, int]:
         "incompletes": int((~complete_rows).sum()),
         "dates_cassees": int(result.dates["cassee"].sum()),
     }
+
+
+# --- Tables for the book ---------------------------------------------------
+
+
+def dates_table(result: MonumentsResult) -> pd.DataFrame:
+    """The distinct export dates, how many rows carry each, what they hide."""
+    dates = result.dates
+    grouped = dates.groupby(["date_export", "date_lue"], sort=False).agg(
+        lignes=("reference", "size"),
+        cassee=("cassee", "all"),
+        debut=("fenetre_debut", "first"),
+        fin=("fenetre_fin", "first"),
+    ).reset_index().sort_values("date_lue")
+    return pd.DataFrame({
+        "Date dans l'export": grouped["date_export"],
+        "Lignes": grouped["lignes"],
+        "Cassée": grouped["cassee"].map({True: "oui", False: "non"}),
+        "Relue en secondes : du": grouped["debut"],
+        "au": grouped["fin"],
+    }).reset_index(drop=True)
+
+
+def commune_crosscheck(
+    result: MonumentsResult, facts: pd.DataFrame
+) -> pd.DataFrame:
+    """The point-in-polygon decision beside the commune read on pages."""
+    read = facts.set_index("reference")["commune"]
+    placed = result.placed
+    pages = placed["reference"].map(read).fillna("")
+    agrees = [
+        "" if not page else (
+            "oui" if (page in ANNECY_COMMUNES) == inside else "non"
+        )
+        for page, inside in zip(pages, placed["dans_annecy"])
+    ]
+    return pd.DataFrame({
+        "Référence": placed["reference"],
+        "Nom (export)": placed["nom"],
+        "Point dans Annecy": placed["dans_annecy"].map(
+            {True: "oui", False: "non"}
+        ),
+        "Distance à la limite (m)": placed["distance_limite_m"],
+        "Commune lue sur les pages": pages,
+        "Accord": agrees,
+    })
+
+
+def set_aside_table(result: MonumentsResult) -> pd.DataFrame:
+    """The rows set aside, each with its reason."""
+    return result.set_aside.rename(columns={
+        "reference": "Référence", "nom": "Nom (export)",
+        "motif": "Motif",
+    })[["Référence", "Nom (export)", "Motif"]]
+
+
+def provenance_table(result: MonumentsResult) -> pd.DataFrame:
+    """For each completed field, how many values and where they came from."""
+    done = result.completed
+    rows = []
+    for name, label in (("nom_usuel", "Nom usuel"), ("adresse", "Adresse"),
+                        ("protection", "Protection"),
+                        ("date_protection", "Date de protection")):
+        sources_used = done.loc[done[name].astype(bool),
+                                f"{name}_source"]
+        hosts = sorted({
+            re.sub(r"^https?://(www\.)?([^/]+).*$", r"\2", url.strip())
+            for cell in sources_used for url in cell.split(" | ")
+        })
+        reasons = done.loc[~done[name].astype(bool), f"{name}_source"]
+        rows.append({
+            "Champ": label,
+            "Valeurs relevées": int(done[name].astype(bool).sum()),
+            "Sites des lignes complétées": ", ".join(hosts),
+            "Restées vides": len(reasons),
+            "Pourquoi": " ; ".join(
+                f"{reason.removeprefix('inconnue : ')} ({count})"
+                for reason, count in reasons.value_counts().items()
+            ),
+        })
+    return pd.DataFrame(rows)
+
+
+def coordinate_summary(result: MonumentsResult) -> pd.DataFrame:
+    """The checks on the coordinates of the kept rows, one line each."""
+    checks = result.checks[result.checks["dans_annecy"]]
+    closest = checks.loc[checks["distance_voisin_m"].idxmin()]
+    return pd.DataFrame([
+        {"Contrôle": "Point dans le contour de la commune",
+         "Résultat": f"{len(checks)} sur {len(checks)}"},
+        {"Contrôle": "Décimales des coordonnées (min – max)",
+         "Résultat": f"{checks['decimales'].min()} – "
+                     f"{checks['decimales'].max()}"},
+        {"Contrôle": f"Moins de {MIN_DECIMALS} décimales (plus de 10 m "
+                     "d'incertitude)",
+         "Résultat": str(int((~checks["precision_suffisante"]).sum()))},
+        {"Contrôle": f"Points à moins de {NEAR_BOUNDARY_METRES:.0f} m de "
+                     "la limite",
+         "Résultat": str(int(checks["pres_de_la_limite"].sum()))},
+        {"Contrôle": "Références en double",
+         "Résultat": str(int(result.export["reference"].duplicated()
+                             .sum()))},
+        {"Contrôle": f"Paires de points à moins de "
+                     f"{CLOSE_PAIR_METRES:.0f} m",
+         "Résultat": str(int(checks["doublon_possible"].sum()) // 2)},
+        {"Contrôle": "Plus petite distance entre deux monuments",
+         "Résultat": f"{closest['distance_voisin_m']:.0f} m "
+                     f"({closest['reference']} et "
+                     f"{closest['voisin_le_plus_proche']})"},
+    ])
+
+
+def accounting_table(result: MonumentsResult) -> pd.DataFrame:
+    """Rows in, kept, set aside, and the changes of the log by kind."""
+    counts = summary(result)
+    by_action = result.log["action"].value_counts()
+    return pd.DataFrame([
+        {"Étape": "Lignes lues dans l'export",
+         "Nombre": counts["lignes_export"]},
+        {"Étape": "Lignes gardées (dans Annecy)",
+         "Nombre": counts["dans_annecy"]},
+        {"Étape": "Lignes écartées", "Nombre": counts["ecartees"]},
+        {"Étape": "Dates retirées (cassées)",
+         "Nombre": int(by_action.get("retirée", 0))},
+        {"Étape": "Valeurs complétées depuis les pages",
+         "Nombre": int(by_action.get("complétée", 0))},
+        {"Étape": "Monuments complets (adresse, protection, date)",
+         "Nombre": counts["completes"]},
+        {"Étape": "Monuments encore incomplets",
+         "Nombre": counts["incompletes"]},
+        {"Étape": "Références de la série absentes de l'export",
+         "Nombre": counts["absentes_export"]},
+    ])
+
+
+def public_table(result: MonumentsResult) -> pd.DataFrame:
+    """The list for readers: one row a monument, French headers."""
+    done = result.completed
+    return pd.DataFrame({
+        "Référence": done["reference"],
+        "Nom": done["nom"],
+        "Protection": done["protection"].replace("", "inconnue"),
+        "Date de protection": done["date_protection"].replace(
+            "", "inconnue"
+        ),
+        "Adresse": done["adresse"],
+        "Ancienne commune": done["commune_historique"],
+    })
