@@ -27,4 +27,4 @@ test: book
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf _build data/raw data/clean data/published _static/vendor
+	rm -rf _build data/raw data/clean data/published assets/vendor

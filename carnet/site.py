@@ -3,7 +3,7 @@
 The built site must render its charts and maps with no request to another
 host. Vega (charts) comes from the bundle that ``vl-convert-python`` ships,
 Leaflet (maps) from the ``xstatic-leaflet`` package; both are written to
-``_static/vendor/`` before each build.
+``assets/vendor/`` (published as ``_static/vendor/``) before each build.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from carnet import PROJECT_ROOT
 
 log = logging.getLogger(__name__)
 
-VENDOR_DIR = PROJECT_ROOT / "_static" / "vendor"
+VENDOR_DIR = PROJECT_ROOT / "assets" / "vendor"
 LEAFLET_FILES = ("leaflet.js", "leaflet.css", "images")
 
 

@@ -124,7 +124,7 @@ def test_unknown_commune_code_is_a_clear_error(tmp_path: Path):
 
 
 def test_map_script_never_writes_html_from_data():
-    script = (PROJECT_ROOT / "_static" / "carnet-maps.js").read_text(
+    script = (PROJECT_ROOT / "assets" / "carnet-maps.js").read_text(
         encoding="utf-8"
     )
     for dangerous in ("innerHTML", "outerHTML", "insertAdjacentHTML",
