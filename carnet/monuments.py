@@ -23,10 +23,11 @@ from pathlib import Path
 import numpy
 import pandas as pd
 import shapely
+import yaml
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from carnet import sources
+from carnet import DATA_DIR, sources
 from carnet.frnum import fr_int
 
 log = logging.getLogger(__name__)
@@ -775,3 +776,49 @@ def public_table(result: MonumentsResult) -> pd.DataFrame:
         "Adresse": done["adresse"],
         "Ancienne commune": done["commune_historique"],
     })
+
+
+# --- Published files -------------------------------------------------------
+
+
+DATASET_ID = "monuments-historiques"
+METADATA_FILE = DATA_DIR / "metadata" / f"{DATASET_ID}.yml"
+PUBLISHED_DIR = DATA_DIR / "published" / DATASET_ID
+
+
+def published_table(result: MonumentsResult) -> pd.DataFrame:
+    """The completed list as published: every field with its source."""
+    return result.completed.copy()
+
+
+def file_metadata(path: Path = METADATA_FILE) -> dict:
+    """The descriptive sheet, sources written out, for the XLSX file."""
+    sheet = yaml.safe_load(path.read_text(encoding="utf-8"))
+    registry = sources.load_registry()
+    unknown = [s for s in sheet["sources"] if s not in registry]
+    if unknown:
+        raise MonumentDataError(
+            f"{path}, field 'sources': expected ids of the registry, "
+            f"found {', '.join(unknown)}"
+        )
+    sheet["sources"] = [
+        f"{registry[s].title} ({registry[s].producer}) : {registry[s].page}"
+        for s in sheet["sources"]
+    ]
+    return sheet
+
+
+def export_monuments(out_dir: Path = PUBLISHED_DIR) -> list:
+    """Write the list as CSV (UTF-8), XLSX and GeoJSON into ``out_dir``."""
+    from carnet import publish
+
+    table = published_table(load())
+    out_dir = Path(out_dir)
+    stem = out_dir / DATASET_ID
+    return [
+        publish.write_csv(table, stem.with_suffix(".csv")),
+        publish.write_xlsx(table, stem.with_suffix(".xlsx"),
+                           file_metadata()),
+        publish.write_geojson(table, stem.with_suffix(".geojson"),
+                              lat="latitude", lon="longitude"),
+    ]

@@ -200,3 +200,47 @@ def test_duplicate_reference_is_set_aside(tmp_path):
     result = m.build(export, facts_table(), SQUARE)
     assert len(result.kept) == 1
     assert "déjà vue" in result.set_aside.at[0, "motif"]
+
+
+def test_published_files(tmp_path):
+    import json
+
+    from openpyxl import load_workbook
+
+    written = m.export_monuments(tmp_path)
+    names = sorted(w.path.name for w in written)
+    assert names == ["monuments-historiques.csv",
+                     "monuments-historiques.geojson",
+                     "monuments-historiques.xlsx"]
+    assert all(w.rows == 24 for w in written)
+
+    csv_table = pd.read_csv(tmp_path / "monuments-historiques.csv",
+                            dtype=str, keep_default_na=False)
+    assert csv_table["notice_officielle"].str.startswith(
+        "https://www.pop.culture.gouv.fr/notice/merimee/PA"
+    ).all()
+    assert not csv_table.apply(
+        lambda column: column.str.contains("1970")
+    ).any().any()
+
+    collection = json.loads(
+        (tmp_path / "monuments-historiques.geojson").read_text("utf-8")
+    )
+    assert len(collection["features"]) == 24
+    book = load_workbook(tmp_path / "monuments-historiques.xlsx")
+    assert book.worksheets[0].max_row == 25
+
+
+def test_sheet_coverage_matches_the_published_dates():
+    sheet = m.file_metadata()
+    dates = [
+        token for cell in m.load().completed["date_protection"]
+        for token in cell.split(" ; ") if token
+    ]
+    full_dates = sorted(d for d in dates if len(d) == 10)
+    years = sorted(d[:4] for d in dates)
+    coverage = sheet["temporal_coverage"]
+    assert coverage["start"].isoformat() == full_dates[0]
+    assert coverage["end"].isoformat() == full_dates[-1]
+    assert years[0] >= full_dates[0][:4]
+    assert years[-1] <= full_dates[-1][:4]
