@@ -19,6 +19,7 @@ $(INSTALLED): requirements.txt pyproject.toml
 sources: $(INSTALLED)
 	$(BIN)/python -m carnet.sources
 	$(BIN)/python -m carnet.site
+	$(BIN)/python -m carnet.cache
 
 book: sources
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
