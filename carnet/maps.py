@@ -2,7 +2,7 @@
 
 A ``PointMap`` holds points with their pop-up fields, the outline of the
 commune, a caption, a text alternative and the data as a table. In the
-built site, ``carnet-maps.js`` (from ``assets/``) draws it with the Leaflet copy the
+built site, ``assets/carnet-maps.js`` draws it with the Leaflet copy the
 site serves itself, over OpenStreetMap tiles; the pop-ups are built from
 DOM text nodes, so no value from the data is ever read as HTML. A static
 image (the commune outline and the points, no tiles) stands for the map in

@@ -585,7 +585,8 @@ def completeness(result: MonumentsResult) -> pd.DataFrame:
     After: with the facts joined and the notice address built.
     """
     kept, done = result.kept, result.completed
-    grade_is_level = kept["grade"].map(_text).map(protection_level).astype(bool)
+    grade_levels = kept["grade"].map(_text).map(protection_level)
+    grade_is_level = grade_levels.astype(bool)
     before = {
         "nom": kept["nom"].astype(bool).sum(),
         "adresse": 0,
