@@ -437,6 +437,13 @@ def complete(kept: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
             fact["protection_dates"] if fact is not None else ""
         )
         values["date_protection"] = date
+        reasons = {"date_protection": date_reason}
+        if fact is not None and fact["protection"] and not values[
+            "protection"
+        ]:
+            reasons["protection"] = "niveau (classé ou inscrit) non précisé"
+        if fact is not None and fact["name"] and not values["nom_usuel"]:
+            reasons["nom_usuel"] = "seul le nom de l'export est connu"
 
         row = {
             "reference": reference,
@@ -453,8 +460,8 @@ def complete(kept: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
             row[name] = values[name]
             if values[name]:
                 row[f"{name}_source"] = urls
-            elif name == "date_protection" and date_reason:
-                row[f"{name}_source"] = f"inconnue : {date_reason}"
+            elif reasons.get(name):
+                row[f"{name}_source"] = f"inconnue : {reasons[name]}"
             else:
                 row[f"{name}_source"] = "inconnue : aucune page trouvée"
         row.update({
@@ -605,8 +612,9 @@ def completeness(result: MonumentsResult) -> pd.DataFrame:
         "notice_officielle": done["notice_officielle"].astype(bool).sum(),
     }
     rows = [
-        {"champ": label, "avant": int(before[key]), "apres": int(after[key]),
-         "manquants": len(done) - int(after[key])}
+        {"Champ": label, "Export seul": int(before[key]),
+         "Après la jointure": int(after[key]),
+         "Restés vides": len(done) - int(after[key])}
         for key, label in COMPLETENESS_FIELDS.items()
     ]
     return pd.DataFrame(rows)
@@ -751,7 +759,7 @@ def accounting_table(result: MonumentsResult) -> pd.DataFrame:
         {"Étape": "Lignes gardées (dans Annecy)",
          "Nombre": counts["dans_annecy"]},
         {"Étape": "Lignes écartées", "Nombre": counts["ecartees"]},
-        {"Étape": "Dates retirées (cassées)",
+        {"Étape": "Dates cassées retirées (lignes gardées)",
          "Nombre": int(by_action.get("retirée", 0))},
         {"Étape": "Valeurs complétées depuis les pages",
          "Nombre": int(by_action.get("complétée", 0))},

@@ -154,6 +154,9 @@ def test_join_never_invents_a_value():
     assert done["adresse"] == ""
     assert done["adresse_source"].startswith("inconnue")
     assert done["protection"] == ""
+    assert done["protection_source"] == (
+        "inconnue : niveau (classé ou inscrit) non précisé"
+    )
     assert done["date_protection"] == ""
     assert done["date_protection_source"] == "inconnue : sources en désaccord"
 
