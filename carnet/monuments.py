@@ -783,8 +783,18 @@ def public_table(result: MonumentsResult) -> pd.DataFrame:
             "", "inconnue"
         ),
         "Adresse": done["adresse"],
-        "Ancienne commune": done["commune_historique"],
+        "Commune déléguée": done["commune_historique"],
     })
+
+
+def map_points(result: MonumentsResult) -> pd.DataFrame:
+    """The list for readers, with the coordinates and the notice link."""
+    done = result.completed
+    return public_table(result).assign(
+        latitude=done["latitude"],
+        longitude=done["longitude"],
+        notice_officielle=done["notice_officielle"],
+    )
 
 
 # --- Published files -------------------------------------------------------
