@@ -421,29 +421,25 @@ def complete(kept: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     A field no page established stays empty; its source column says so.
     """
     facts = facts.set_index("reference")
+    no_fact = {column: "" for column in facts.columns}
     rows = []
     for _, monument in kept.iterrows():
         reference = monument["reference"]
-        fact = facts.loc[reference] if reference in facts.index else None
-        urls = fact["source_urls"] if fact is not None else ""
+        fact = (facts.loc[reference] if reference in facts.index
+                else no_fact)
+        date, date_reason = protection_date(fact["protection_dates"])
         values = {
-            "nom_usuel": clean_usual_name(fact["name"]) if fact is not None
-            else "",
-            "adresse": fact["address"] if fact is not None else "",
-            "protection": protection_level(fact["protection"])
-            if fact is not None else "",
+            "nom_usuel": clean_usual_name(fact["name"]),
+            "adresse": fact["address"],
+            "protection": protection_level(fact["protection"]),
+            "date_protection": date,
         }
-        date, date_reason = protection_date(
-            fact["protection_dates"] if fact is not None else ""
-        )
-        values["date_protection"] = date
         reasons = {"date_protection": date_reason}
-        if fact is not None and fact["protection"] and not values[
-            "protection"
-        ]:
+        if fact["protection"] and not values["protection"]:
             reasons["protection"] = "niveau (classé ou inscrit) non précisé"
-        if fact is not None and fact["name"] and not values["nom_usuel"]:
+        if fact["name"] and not values["nom_usuel"]:
             reasons["nom_usuel"] = "seul le nom de l'export est connu"
+        former = fact["commune"]
 
         row = {
             "reference": reference,
@@ -452,14 +448,13 @@ def complete(kept: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
             "commune": "Annecy",
             "code_insee": "74010",
             "commune_source": BOUNDARY_LABEL,
-            "commune_historique": fact["commune"]
-            if fact is not None and fact["commune"] in ANNECY_COMMUNES
-            and fact["commune"] != "Annecy" else "",
+            "commune_historique": former
+            if former in ANNECY_COMMUNES and former != "Annecy" else "",
         }
         for name in FACT_FIELDS:
             row[name] = values[name]
             if values[name]:
-                row[f"{name}_source"] = urls
+                row[f"{name}_source"] = fact["source_urls"]
             elif reasons.get(name):
                 row[f"{name}_source"] = f"inconnue : {reasons[name]}"
             else:
