@@ -422,7 +422,9 @@ REMEDIES = {
     "clean_build": (
         "une construction complète est surtout faite de l'exécution des "
         "notebooks, l'un après l'autre (voir le tableau suivant) : il "
-        "faudrait les exécuter en parallèle ou alléger les plus lents."
+        "faudrait remplir le cache d'exécution en parallèle avant la mise "
+        "en forme (jupyter-cache a un exécuteur « local-parallel », un "
+        "notebook par cœur) ou alléger les plus lents."
     ),
     "prose_edit": (
         "même sans rien exécuter, Sphinx relit l'environnement du livre et "
