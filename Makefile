@@ -1,13 +1,14 @@
 # Two commands on a fresh machine (Python 3.11 and make):
 #   make book   builds the site in _build/html (creates .venv on first use)
 #   make test   runs the tests (builds the book first: some tests read it)
+#   make pdf    prints the whole book to _build/pdf/carnet-de-bord.pdf
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: book test sources clean
+.PHONY: book test sources published pdf clean
 
 $(INSTALLED): requirements.txt pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ needed"'
@@ -20,7 +21,10 @@ sources: $(INSTALLED)
 	$(BIN)/python -m carnet.sources
 	$(BIN)/python -m carnet.site
 
-book: sources
+published: sources
+	$(BIN)/python -m carnet.catalogue
+
+book: published
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 
 test: book
