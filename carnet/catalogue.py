@@ -346,3 +346,87 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def _markdown_text(value: object) -> str:
+    """A sheet value as one line of Markdown, special characters escaped."""
+    text = " ".join(str(value).split())
+    for mark in ("\\", "*", "_", "`", "[", "]", "<", ">", "{", "}", "|"):
+        text = text.replace(mark, "\\" + mark)
+    return text
+
+
+def _size_text(size: int) -> str:
+    from carnet.frnum import fr_decimal, fr_int
+
+    if size < 1024:
+        return f"{fr_int(size)}\u00a0octets"
+    return f"{fr_decimal(size / 1024)}\u00a0Ko"
+
+
+def sheet_markdown(dataset_id: str, page_dir: Path,
+                   out_dir: Path = PUBLISHED_DIR) -> str:
+    """A data set's sheet and download links, as MyST Markdown.
+
+    Links use the ``{download}`` role, relative to ``page_dir`` (the
+    folder of the page that shows them), so the book ships the files.
+    """
+    import os
+
+    sheet = load_metadata(dataset_id)
+    coverage = sheet["temporal_coverage"]
+    lines = [f"**{_markdown_text(sheet['title'])}**", ""]
+    fields = [
+        ("description", sheet["description"]),
+        ("producer", sheet["producer"]),
+        ("contact", sheet["contact"]),
+        ("licence", sheet["licence"]),
+        ("temporal_coverage",
+         f"du {coverage['start']:%d/%m/%Y} au {coverage['end']:%d/%m/%Y}"),
+        ("spatial_coverage", sheet["spatial_coverage"]),
+        ("frequency", sheet["frequency"]),
+        ("legal_notes", sheet["legal_notes"]),
+    ]
+    if sheet.get("keywords"):
+        fields.append(("keywords", ", ".join(sheet["keywords"])))
+    for name, value in fields:
+        label = {**REQUIRED_FIELDS, **OPTIONAL_FIELDS}[name]
+        lines += [label.capitalize(), f": {_markdown_text(value)}", ""]
+
+    lines += ["Sources", ""]
+    lines += [
+        f": {_markdown_text(s['title'])} ({_markdown_text(s['producer'])}),"
+        f" <{s['path']}>"
+        for s in source_entries(sheet)
+    ]
+    lines += ["", "Limites connues", ""]
+    lines += [f": {_markdown_text(limit)}" for limit in sheet["limits"]]
+
+    lines += ["", "Fichiers à télécharger", ""]
+    for path in published_files(out_dir / dataset_id):
+        link = Path(os.path.relpath(path, page_dir)).as_posix()
+        file_format = FORMATS[path.suffix][0].upper()
+        lines.append(
+            f": {{download}}`{file_format} ({_size_text(path.stat().st_size)})"
+            f" <{link}>`"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def files_table(out_dir: Path = PUBLISHED_DIR):
+    """One row per published file: data set, format, rows, size."""
+    import pandas as pd
+
+    descriptor = json.loads(
+        (out_dir / DESCRIPTOR_NAME).read_text(encoding="utf-8")
+    )
+    rows = []
+    for resource in descriptor["resources"]:
+        path = out_dir / resource["path"]
+        rows.append({
+            "fichier": resource["path"],
+            "format": resource["format"].upper(),
+            "octets": path.stat().st_size,
+            "champs": len(resource.get("schema", {}).get("fields", [])),
+        })
+    return pd.DataFrame(rows)
