@@ -35,6 +35,7 @@ TOTAL_COLUMNS = {
     "Nuls": "nuls",
     "Exprimés": "exprimes",
 }
+TOTAL_COLUMNS_BY_NAME = {name: column for column, name in TOTAL_COLUMNS.items()}
 BLOCK_COLUMNS = {
     "N°Panneau": "panneau",
     "N.Pan.": "panneau",
@@ -62,17 +63,18 @@ class RoundFile:
     source_id: str
     sep: str
     decimal: str
+    date: str
 
 
 ROUNDS = (
     RoundFile("presidentielle-2017", "Présidentielle 2017", 1,
-              "pres2017_t1", ";", "."),
+              "pres2017_t1", ";", ".", "23 avril 2017"),
     RoundFile("presidentielle-2017", "Présidentielle 2017", 2,
-              "pres2017_t2", ";", "."),
+              "pres2017_t2", ";", ".", "7 mai 2017"),
     RoundFile("municipales-2020", "Municipales 2020", 1,
-              "mun2020_t1", "\t", ","),
+              "mun2020_t1", "\t", ",", "15 mars 2020"),
     RoundFile("municipales-2020", "Municipales 2020", 2,
-              "mun2020_t2", ";", ","),
+              "mun2020_t2", ";", ",", "28 juin 2020"),
 )
 
 
@@ -267,6 +269,14 @@ def check_round(totals: pd.DataFrame, results: pd.DataFrame, where: str) -> None
 def display_name(nom: str) -> str:
     """'LE PEN' -> 'Le Pen', 'DUPONT-AIGNAN' -> 'Dupont-Aignan'."""
     return nom.strip().title()
+
+
+def round_file(election: str, tour: int) -> RoundFile:
+    """The description of one round of ``ROUNDS``."""
+    for spec in ROUNDS:
+        if spec.election == election and spec.tour == tour:
+            return spec
+    raise KeyError(f"no round {tour} for election {election!r}")
 
 
 def load_round(spec: RoundFile, path: Path | None = None):
