@@ -24,9 +24,17 @@ LEAFLET_FILES = ("leaflet.js", "leaflet.css", "images")
 
 
 def write_vega_bundle(vendor_dir: Path = VENDOR_DIR) -> Path:
-    """Write Vega, Vega-Lite and Vega-Embed as one script."""
+    """Write Vega, Vega-Lite and Vega-Embed as one script.
+
+    The bundle declares its helpers at the top level (one is named ``_``,
+    like Sphinx's translation function): wrapped in a function, they stay
+    private and only ``window.vegaEmbed``, ``vega`` and ``vegaLite`` are
+    shared with the page.
+    """
     target = vendor_dir / "vega-bundle.js"
-    bundle = vl_convert.javascript_bundle()
+    bundle = (
+        "(function () {\n" + vl_convert.javascript_bundle() + "\n})();\n"
+    )
     if not target.exists() or target.read_text(encoding="utf-8") != bundle:
         target.write_text(bundle, encoding="utf-8")
     return target

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from carnet import PROJECT_ROOT, browser
 
@@ -100,11 +101,26 @@ def test_page_works_offline(site, page):
     assert counts["lang"].startswith("fr"), f"{page}: lang={counts['lang']}"
 
 
-def test_every_page_of_the_table_of_contents_is_built():
-    expected = ["index.html", "chapters/jour4/fiches.html",
-                "chapters/jour4/publication.html", SCREENSHOT_PAGE]
-    missing = [p for p in expected if p not in PAGES]
-    assert missing == []
+def toc_files(entry) -> list[str]:
+    """Every file named in the table of contents, depth first."""
+    if isinstance(entry, list):
+        return [f for item in entry for f in toc_files(item)]
+    if not isinstance(entry, dict):
+        return []
+    found = [entry["file"]] if "file" in entry else []
+    if "root" in entry:
+        found.append(entry["root"])
+    for key in ("parts", "chapters", "sections"):
+        found += toc_files(entry.get(key, []))
+    return found
+
+
+def test_every_page_of_the_table_of_contents_is_tested():
+    toc = yaml.safe_load((PROJECT_ROOT / "_toc.yml").read_text("utf-8"))
+    expected = [f"{Path(f).with_suffix('').as_posix()}.html"
+                for f in toc_files(toc)]
+    missing = [p for p in expected + [SCREENSHOT_PAGE] if p not in PAGES]
+    assert missing == [], f"pages not built: {missing}"
 
 
 @pytest.mark.parametrize("name", sorted(WIDTHS))
