@@ -20,6 +20,7 @@ $(INSTALLED): requirements.txt pyproject.toml
 sources: $(INSTALLED)
 	$(BIN)/python -m carnet.sources
 	$(BIN)/python -m carnet.site
+	$(BIN)/python -m carnet.cache
 
 published: sources
 	$(BIN)/python -m carnet.catalogue
@@ -31,4 +32,4 @@ test: book
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf _build data/raw data/clean data/published _static/vendor
+	rm -rf _build data/raw data/clean data/published assets/vendor

@@ -22,6 +22,8 @@ PALETTE = (
     "#b07aa1", "#ff9da7", "#9c755f", "#17becf", "#8c564b", "#bcbd22",
 )
 ROUND_COLOURS = {"1er tour": "#4e79a7", "2d tour": "#f28e2b"}
+DECIMALS_IN_WORDS = {1: "une décimale", 2: "deux décimales",
+                     3: "trois décimales"}
 DONUT_LABEL_MIN_SHARE = 3.0  # smaller slices are named in the legend only
 
 
@@ -95,21 +97,21 @@ def donut(results: pd.DataFrame, totals: pd.DataFrame, election: str,
                 domain=in_round, range=[colours[c] for c in in_round]
             ),
             sort=in_round,
-            legend=alt.Legend(title=None, orient="right"),
+            legend=alt.Legend(title=None, orient="bottom", columns=3),
         ),
     )
-    ring = base.mark_arc(innerRadius=70, outerRadius=120).encode(
+    ring = base.mark_arc(innerRadius=60, outerRadius=105).encode(
         tooltip=[
             alt.Tooltip("intitule:N", title="Candidat ou liste"),
             alt.Tooltip("voix_label:N", title="Voix"),
             alt.Tooltip("part_label:N", title="Part des exprimés"),
         ]
     )
-    labels = base.mark_text(radius=142, fontSize=12).encode(
+    labels = base.mark_text(radius=127, fontSize=12).encode(
         text="label:N", color=alt.value("#222")
     )
     chart = (ring + labels).properties(
-        title=title, width=300, height=300
+        title=alt.TitleParams(title, fontSize=13), width=280, height=280
     )
 
     table = pd.DataFrame({
@@ -120,8 +122,8 @@ def donut(results: pd.DataFrame, totals: pd.DataFrame, election: str,
     caption = (
         f"Source : {SOURCE}, {spec.label.lower()}, {_tour_label(tour)} "
         f"({spec.date}). Parts en % des {fr_int(exprimes)} suffrages "
-        f"exprimés, arrondies à {decimals} décimale(s) par la méthode du "
-        "plus fort reste : elles totalisent 100 %."
+        f"exprimés, arrondies à {DECIMALS_IN_WORDS[decimals]} par la "
+        "méthode du plus fort reste : elles totalisent 100 %."
     )
     alt_text = f"Graphique en anneau, {title} : " + ", ".join(
         f"{c} {p}" for c, p in zip(rows["candidat"], rows["part_label"])
@@ -198,7 +200,9 @@ def participation_bars(totals: pd.DataFrame, election: str) -> Figure:
         y="part:Q", text="part_label:N"
     )
     title = f"{label} à Annecy : participation aux deux tours"
-    chart = (bars + text).properties(title=title, width=440, height=260)
+    chart = (bars + text).properties(
+        title=alt.TitleParams(title, fontSize=13), width=320, height=260
+    )
 
     table = rows.pivot(index="categorie", columns="tour", values="part_label")
     table = table.reindex(categories).reset_index()

@@ -303,3 +303,86 @@ def read_scrape(path: Path, candidates: list[str]) -> dict[str, int]:
     row = pd.read_csv(path, dtype=str).iloc[0]
     wanted = list(TOTAL_COLUMNS) + candidates
     return {name: int(row[name]) for name in wanted}
+
+
+def file_overview() -> pd.DataFrame:
+    """How each official file is written: what the team received."""
+    rows = []
+    for spec in ROUNDS:
+        path = sources.acquire(spec.source_id)
+        text, encoding = read_text(path)
+        lines = text.splitlines()
+        header = lines[0].split(spec.sep)
+        first_row = lines[1].split(spec.sep)
+        n_fixed = header.index(LAST_FIXED_COLUMN) + 1
+        width = _block_width(header[n_fixed:], path)
+        rows.append({
+            "Tour": f"{spec.label}, tour {spec.tour}",
+            "Fichier": path.name,
+            "Octets": path.stat().st_size,
+            "Encodage": encoding,
+            "Séparateur": "tabulation" if spec.sep == "\t" else spec.sep,
+            "Décimale": spec.decimal,
+            "Colonnes nommées": len(header),
+            "Champs de la ligne": len(first_row),
+            "Colonnes par candidat": width,
+            "Candidats ou listes": (len(first_row) - n_fixed) // width,
+        })
+    return pd.DataFrame(rows)
+
+
+def identity_table(totals: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
+    """The three checks of each round, both sides shown."""
+    voix = results.groupby(["election", "tour"])["voix"].sum()
+    rows = []
+    for _, t in totals.iterrows():
+        spec = round_file(t["election"], t["tour"])
+        sides = (
+            ("inscrits = abstentions + votants", t["inscrits"],
+             t["abstentions"] + t["votants"]),
+            ("votants = blancs + nuls + exprimés", t["votants"],
+             t["blancs"] + t["nuls"] + t["exprimes"]),
+            ("exprimés = somme des voix", t["exprimes"],
+             voix[(t["election"], t["tour"])]),
+        )
+        for identity, left, right in sides:
+            rows.append({
+                "Tour": f"{spec.label}, tour {spec.tour}",
+                "Contrôle": identity,
+                "Gauche": int(left),
+                "Droite": int(right),
+                "Résultat": "vérifié" if left == right else "ÉCART",
+            })
+    return pd.DataFrame(rows)
+
+
+def corroborate_2017(totals: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
+    """Compare the 2017 official rows with the Ministry pages' scrape.
+
+    The Data4Democracy project read the same figures on the Ministry's
+    result pages; every count should be equal.
+    """
+    turnout = pd.read_csv(sources.acquire("pres2017_turnout_d4d"))
+    scraped_voix = pd.read_csv(sources.acquire("pres2017_results_d4d"))
+    scraped_voix["nom"] = (
+        scraped_voix["Candidate"].str.split(n=2).str[2].str.upper()
+    )
+    rows = []
+    for _, t in totals[totals["election"] == "presidentielle-2017"].iterrows():
+        other = turnout[turnout["Round"] == t["tour"]].iloc[0]
+        for column, name in TOTAL_COLUMNS.items():
+            rows.append((t["tour"], column, t[name], int(other[column])))
+        mine = results.query(
+            "election == 'presidentielle-2017' and tour == @t.tour"
+        )
+        theirs = scraped_voix[scraped_voix["Round"] == t["tour"]]
+        theirs = dict(zip(theirs["nom"], theirs["Votes"]))
+        for _, r in mine.iterrows():
+            rows.append(
+                (t["tour"], r["candidat"], r["voix"], theirs.get(r["nom"]))
+            )
+    table = pd.DataFrame(
+        rows, columns=["Tour", "Grandeur", "Fichier officiel", "Relevé"]
+    )
+    table["Identique"] = table["Fichier officiel"] == table["Relevé"]
+    return table

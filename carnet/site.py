@@ -3,7 +3,7 @@
 The built site must render its charts and maps with no request to another
 host. Vega (charts) comes from the bundle that ``vl-convert-python`` ships,
 Leaflet (maps) from the ``xstatic-leaflet`` package; both are written to
-``_static/vendor/`` before each build.
+``assets/vendor/`` (published as ``_static/vendor/``) before each build.
 """
 
 from __future__ import annotations
@@ -19,22 +19,14 @@ from carnet import PROJECT_ROOT
 
 log = logging.getLogger(__name__)
 
-VENDOR_DIR = PROJECT_ROOT / "_static" / "vendor"
+VENDOR_DIR = PROJECT_ROOT / "assets" / "vendor"
 LEAFLET_FILES = ("leaflet.js", "leaflet.css", "images")
 
 
 def write_vega_bundle(vendor_dir: Path = VENDOR_DIR) -> Path:
-    """Write Vega, Vega-Lite and Vega-Embed as one script.
-
-    The bundle declares its helpers at the top level (one is named ``_``,
-    like Sphinx's translation function): wrapped in a function, they stay
-    private and only ``window.vegaEmbed``, ``vega`` and ``vegaLite`` are
-    shared with the page.
-    """
+    """Write Vega, Vega-Lite and Vega-Embed as one script."""
     target = vendor_dir / "vega-bundle.js"
-    bundle = (
-        "(function () {\n" + vl_convert.javascript_bundle() + "\n})();\n"
-    )
+    bundle = vl_convert.javascript_bundle()
     if not target.exists() or target.read_text(encoding="utf-8") != bundle:
         target.write_text(bundle, encoding="utf-8")
     return target
