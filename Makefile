@@ -31,5 +31,9 @@ book: published
 test: book
 	$(BIN)/python -m pytest
 
+pdf: published
+	$(BIN)/jupyter-book build . --builder singlehtml --warningiserror --keep-going
+	$(BIN)/python -m carnet.pdf
+
 clean:
 	rm -rf _build data/raw data/clean data/published assets/vendor

@@ -391,7 +391,7 @@ def sheet_markdown(dataset_id: str, page_dir: Path,
         fields.append(("keywords", ", ".join(sheet["keywords"])))
     for name, value in fields:
         label = {**REQUIRED_FIELDS, **OPTIONAL_FIELDS}[name]
-        lines += [label.capitalize(), f": {_markdown_text(value)}", ""]
+        lines += [label.split(" (")[0].capitalize(), f": {_markdown_text(value)}", ""]
 
     lines += ["Sources", ""]
     lines += [
