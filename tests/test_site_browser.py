@@ -25,12 +25,13 @@ DRAW_TIMEOUT_MS = 15_000
 
 CHARTS_DRAWN = """() => [...document.querySelectorAll('.carnet-chart')]
   .every(c => c.querySelector('.carnet-vega svg, .carnet-vega canvas'))"""
-MAPS_DRAWN = """() => [...document.querySelectorAll('.leaflet-container')]
-  .every(m => m.querySelector(
-    '.leaflet-marker-icon, .leaflet-overlay-pane svg, canvas'))"""
+MAPS_DRAWN = """() => [...document.querySelectorAll('.carnet-map')]
+  .every(m => m.querySelector('.leaflet-container .leaflet-marker-icon,'
+    + ' .leaflet-container .leaflet-overlay-pane svg,'
+    + ' .leaflet-container canvas'))"""
 COUNTS = """() => ({
   charts: document.querySelectorAll('.carnet-chart').length,
-  maps: document.querySelectorAll('.leaflet-container').length,
+  maps: document.querySelectorAll('.carnet-map').length,
   lang: document.documentElement.lang,
 })"""
 
@@ -144,3 +145,52 @@ def test_screenshots_of_the_elections_page(site, name):
         "sideways"
     )
     assert target.stat().st_size > 10_000
+
+
+def test_a_map_and_a_chart_draw_offline(tmp_path):
+    """The drawing checks above on a page known to hold a map and a chart.
+
+    The page uses the site's own scripts and styles; the map asks for
+    OpenStreetMap tiles, which get the blank local tile.
+    """
+    import altair as alt
+    import pandas as pd
+
+    from carnet import figures, maps
+
+    points = pd.DataFrame({"nom": ["Hôtel de ville", "Château"],
+                           "lat": [45.8992, 45.8986],
+                           "lon": [6.1294, 6.1275]})
+    a_map = maps.point_map(points, "lat", "lon", {"Nom": "nom"},
+                           caption="Essai", alt_text="Deux points")
+    chart = alt.Chart(points).mark_bar().encode(x="nom", y="lat")
+    figure = figures.Figure(chart, "Essai", "Deux barres", points)
+
+    head = "".join(
+        f'<link rel="stylesheet" href="_static/{css}">'
+        for css in ("vendor/leaflet/leaflet.css", "carnet.css")
+    ) + "".join(  # the order of the site's pages
+        f'<script {kind} src="_static/{js}"></script>'
+        for kind, js in (("type=module", "vendor/vega-bundle.js"),
+                         ("type=module", "carnet-charts.js"),
+                         ("defer", "vendor/leaflet/leaflet.js"),
+                         ("type=module", "carnet-maps.js"))
+    )
+    (tmp_path / "_static").symlink_to(SITE / "_static")
+    (tmp_path / "essai.html").write_text(
+        f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
+        f"{head}</head><body>{a_map._repr_html_()}"
+        f"{figure._repr_html_()}</body></html>",
+        encoding="utf-8",
+    )
+
+    with browser.serve(tmp_path) as base_url:
+        with browser.offline_browser(base_url) as (_, new_context):
+            tab, traffic, problems, counts = open_page(
+                (base_url, new_context), "essai.html"
+            )
+            tab.context.close()
+
+    assert counts["maps"] == 1 and counts["charts"] == 1
+    assert problems == [] and traffic.blocked == []
+    assert traffic.tiles, "the map asked for no tile"
