@@ -391,7 +391,8 @@ def sheet_markdown(dataset_id: str, page_dir: Path,
         fields.append(("keywords", ", ".join(sheet["keywords"])))
     for name, value in fields:
         label = {**REQUIRED_FIELDS, **OPTIONAL_FIELDS}[name]
-        lines += [label.split(" (")[0].capitalize(), f": {_markdown_text(value)}", ""]
+        shown = label.split(" (")[0].capitalize()
+        lines += [shown, f": {_markdown_text(value)}", ""]
 
     lines += ["Sources", ""]
     lines += [
