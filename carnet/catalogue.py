@@ -85,6 +85,8 @@ DATASETS = (
             "carnet.elections_export:export_participation"),
     Dataset("elections-resultats",
             "carnet.elections_export:export_results"),
+    Dataset("lieux-mediation-numerique-annecy",
+            "carnet.inclusion:export_inclusion"),
 )
 
 

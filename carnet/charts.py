@@ -220,3 +220,89 @@ def participation_bars(totals: pd.DataFrame, election: str) -> Figure:
         f"{r.categorie} {r.tour} {r.part_label}" for r in rows.itertuples()
     )
     return Figure(chart, caption, alt_text, table)
+
+
+def waffle_table(results: pd.DataFrame, election: str) -> pd.DataFrame:
+    """One square per point of exprimés, per round: 100 squares a round.
+
+    Each round's shares are rounded to whole points by the largest
+    remainder, so every round fills exactly 100 squares, laid out in rows
+    of ten in the stable order of the candidates.
+    """
+    order = candidate_order(results, election)
+    squares = []
+    for tour in sorted(results.loc[results["election"] == election, "tour"]
+                       .unique()):
+        rows, _ = round_shares(results, election, int(tour))
+        points = largest_remainder(rows["voix"].tolist(), 0)
+        position = 0
+        for candidat, n in zip(rows["candidat"], points):
+            for _ in range(int(n)):
+                squares.append({
+                    "tour": _tour_label(int(tour)),
+                    "candidat": candidat,
+                    "rang": order.index(candidat),
+                    "colonne": position % 10,
+                    "ligne": position // 10,
+                    "points": int(n),
+                })
+                position += 1
+    return pd.DataFrame(squares)
+
+
+def waffle(results: pd.DataFrame, election: str) -> Figure:
+    """Pictogram chart: both rounds side by side, a square per point."""
+    label = next(s.label for s in elections.ROUNDS if s.election == election)
+    squares = waffle_table(results, election)
+    colours = candidate_colours(results, election)
+    present = [c for c in colours if c in set(squares["candidat"])]
+
+    chart = alt.Chart(squares).mark_square(size=170).encode(
+        x=alt.X("colonne:O", axis=None),
+        y=alt.Y("ligne:O", axis=None),
+        color=alt.Color(
+            "candidat:N",
+            scale=alt.Scale(domain=present,
+                            range=[colours[c] for c in present]),
+            sort=present,
+            legend=alt.Legend(title=None, orient="bottom", columns=4),
+        ),
+        tooltip=[
+            alt.Tooltip("tour:N", title="Tour"),
+            alt.Tooltip("candidat:N", title="Candidat ou liste"),
+            alt.Tooltip("points:Q", title="Carrés (points des exprimés)"),
+        ],
+    ).properties(width=150, height=150).facet(
+        column=alt.Column("tour:N", title=None,
+                          sort=list(ROUND_COLOURS)),
+    ).properties(
+        title=alt.TitleParams(
+            f"{label} à Annecy : un carré par point des exprimés",
+            fontSize=13,
+        )
+    )
+
+    table = squares.groupby(["candidat", "tour"])["points"].first()
+    table = table.unstack("tour").reindex(present).reset_index()
+    table.columns.name = None
+    table = table.rename(columns={"candidat": "Candidat ou liste"})
+    for tour in ROUND_COLOURS:
+        if tour in table:
+            table[tour] = table[tour].map(
+                lambda n: "–" if pd.isna(n) else str(int(n))
+            )
+    dates = " et ".join(
+        s.date for s in elections.ROUNDS if s.election == election
+    )
+    caption = (
+        f"Source : {SOURCE}, {label.lower()} ({dates}). Chaque carré vaut "
+        "un point de pourcentage des suffrages exprimés du tour ; les parts "
+        "sont arrondies à l'unité par la méthode du plus fort reste, si "
+        "bien que chaque tour compte exactement 100 carrés."
+    )
+    alt_text = f"Graphique en pictogrammes, {label} : " + "; ".join(
+        f"{r['Candidat ou liste']} "
+        + ", ".join(f"{t} {r[t]}" for t in ROUND_COLOURS if t in r)
+        for _, r in table.iterrows()
+    )
+    return Figure(chart, caption, alt_text, table)

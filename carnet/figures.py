@@ -60,7 +60,9 @@ class Figure:
     def _repr_html_(self) -> str:
         figure_id = f"carnet-figure-{next(_figure_ids)}"
         spec_json = json.dumps(self.spec(), ensure_ascii=False)
-        spec_json = spec_json.replace("</", "<\\/")
+        # No value may open or close markup inside the script element.
+        spec_json = (spec_json.replace("<", "\\u003c")
+                     .replace(">", "\\u003e").replace("&", "\\u0026"))
         svg_uri = "data:image/svg+xml;charset=utf-8," + _quote_svg(self.svg())
         return (
             f'<figure class="carnet-chart" id="{figure_id}">'

@@ -1,6 +1,8 @@
 """Descriptive sheets, exports and the data package."""
 
+import csv
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -139,3 +141,28 @@ def test_participation_rates_state_their_base(tmp_path):
     assert len(table) == 4
     total = table["pct_votants_inscrits"] + table["pct_abstentions_inscrits"]
     assert ((total - 100).abs() <= 0.011).all()
+
+
+PHONE_NUMBER = re.compile(r"\+\d+")
+
+
+def test_published_csv_files_hold_no_formula():
+    """Every published CSV: no cell a spreadsheet would run as a formula.
+
+    A '+' followed by digits only (a phone number in the national
+    format) is a plain number to a spreadsheet, not an expression.
+    """
+    catalogue.build()
+    for dataset in catalogue.DATASETS:
+        folder = catalogue.PUBLISHED_DIR / dataset.id
+        for path in folder.glob("*.csv"):
+            with path.open(encoding="utf-8", newline="") as handle:
+                rows = list(csv.reader(handle))
+            risky = [
+                (line, rows[0][i], cell)
+                for line, row in enumerate(rows[1:], start=2)
+                for i, cell in enumerate(row)
+                if publish.is_formula_like(cell)
+                and not PHONE_NUMBER.fullmatch(cell)
+            ]
+            assert risky == [], f"{path.name}: {risky[:3]}"

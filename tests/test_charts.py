@@ -54,3 +54,16 @@ def test_figure_html_is_self_contained_and_accessible(annecy):
     external = re.findall(r'(?:src|href)="(https?://[^"]+)"', page)
     assert external == []
     assert "vega.github.io/schema" not in page
+
+
+def test_waffle_fills_100_squares_per_round(annecy):
+    _, results = annecy
+    squares = charts.waffle_table(results, "municipales-2020")
+    assert squares.groupby("tour").size().to_dict() == {
+        "1er tour": 100, "2d tour": 100,
+    }
+    assert squares["colonne"].between(0, 9).all()
+    figure = charts.waffle(results, "municipales-2020")
+    assert list(figure.table.columns) == [
+        "Candidat ou liste", "1er tour", "2d tour",
+    ]

@@ -5,7 +5,7 @@ import io
 import pytest
 
 from carnet import catalogue, datagouv
-from fake_datagouv import GOOD_KEY, FakeDataGouv
+from tests.fake_datagouv import GOOD_KEY, FakeDataGouv
 
 
 @pytest.fixture(scope="module", autouse=True)
