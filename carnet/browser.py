@@ -83,12 +83,12 @@ class Traffic:
 
 
 @contextmanager
-def offline_browser(base_url: str):
-    """Yield (browser, new_context) with the network cut but the site.
+def offline_browser():
+    """Yield ``new_context``: browser contexts with the network cut.
 
-    ``new_context(**options)`` opens a browser context whose requests
-    to any other host are aborted and recorded in the returned
-    ``Traffic``; OpenStreetMap tiles get a blank local tile.
+    ``new_context(base_url, **options)`` opens a browser context whose
+    requests to any host but ``base_url`` are aborted and recorded in the
+    returned ``Traffic``; OpenStreetMap tiles get a blank local tile.
     """
     try:
         from playwright.sync_api import sync_playwright
@@ -101,7 +101,7 @@ def offline_browser(base_url: str):
             args=CHROMIUM_ARGS,
         )
 
-        def new_context(**options):
+        def new_context(base_url: str, **options):
             traffic = Traffic()
             context = browser.new_context(
                 locale="fr-FR", service_workers="block", **options
@@ -123,6 +123,6 @@ def offline_browser(base_url: str):
             return context, traffic
 
         try:
-            yield browser, new_context
+            yield new_context
         finally:
             browser.close()

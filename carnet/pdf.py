@@ -40,8 +40,8 @@ def print_book(site: Path = SINGLE_HTML, target: Path = PDF_FILE) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
 
     with browser.serve(site) as base_url:
-        with browser.offline_browser(base_url) as (_, new_context):
-            context, traffic = new_context()
+        with browser.offline_browser() as new_context:
+            context, traffic = new_context(base_url)
             page = context.new_page()
             page.goto(base_url + "index.html", wait_until="load",
                       timeout=PAGE_TIMEOUT_MS)

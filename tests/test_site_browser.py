@@ -55,7 +55,7 @@ def site():
     if not PAGES:
         pytest.fail(f"{SITE} has no built site: run `make book` first")
     with browser.serve(SITE) as base_url:
-        with browser.offline_browser(base_url) as (chromium, new_context):
+        with browser.offline_browser() as new_context:
             yield base_url, new_context
     REPORT.write_text(json.dumps({
         "pages": len(timings),
@@ -67,7 +67,7 @@ def site():
 def open_page(site, page, **options):
     """Open one page; return (page, traffic, problems, counts)."""
     base_url, new_context = site
-    context, traffic = new_context(**options)
+    context, traffic = new_context(base_url, **options)
     tab = context.new_page()
     problems = []
     tab.on("console", lambda m: problems.append(
@@ -147,7 +147,7 @@ def test_screenshots_of_the_elections_page(site, name):
     assert target.stat().st_size > 10_000
 
 
-def test_a_map_and_a_chart_draw_offline(tmp_path):
+def test_a_map_and_a_chart_draw_offline(site, tmp_path):
     """The drawing checks above on a page known to hold a map and a chart.
 
     The page uses the site's own scripts and styles; the map asks for
@@ -185,11 +185,10 @@ def test_a_map_and_a_chart_draw_offline(tmp_path):
     )
 
     with browser.serve(tmp_path) as base_url:
-        with browser.offline_browser(base_url) as (_, new_context):
-            tab, traffic, problems, counts = open_page(
-                (base_url, new_context), "essai.html"
-            )
-            tab.context.close()
+        tab, traffic, problems, counts = open_page(
+            (base_url, site[1]), "essai.html"
+        )
+        tab.context.close()
 
     assert counts["maps"] == 1 and counts["charts"] == 1
     assert problems == [] and traffic.blocked == []
