@@ -135,6 +135,12 @@ def _tour_label(tour: int) -> str:
     return "1er tour" if tour == 1 else "2d tour"
 
 
+def _election_label_and_dates(election: str) -> tuple[str, str]:
+    """'Présidentielle 2017' and '23 avril 2017 et 7 mai 2017'."""
+    rounds = [s for s in elections.ROUNDS if s.election == election]
+    return rounds[0].label, " et ".join(s.date for s in rounds)
+
+
 def participation_table(totals: pd.DataFrame, election: str) -> pd.DataFrame:
     """Votants, abstentions, blancs and nuls in % of inscrits, per round.
 
@@ -170,7 +176,7 @@ def participation_table(totals: pd.DataFrame, election: str) -> pd.DataFrame:
 
 def participation_bars(totals: pd.DataFrame, election: str) -> Figure:
     """Grouped bars: each category, first round beside second round."""
-    label = next(s.label for s in elections.ROUNDS if s.election == election)
+    label, dates = _election_label_and_dates(election)
     rows = participation_table(totals, election)
     categories = ["Votants", "Abstentions", "Blancs", "Nuls"]
     tours = list(ROUND_COLOURS)
@@ -208,9 +214,6 @@ def participation_bars(totals: pd.DataFrame, election: str) -> Figure:
     table = table.reindex(categories).reset_index()
     table.columns.name = None
     table = table.rename(columns={"categorie": "Catégorie (% des inscrits)"})
-    dates = " et ".join(
-        s.date for s in elections.ROUNDS if s.election == election
-    )
     caption = (
         f"Source : {SOURCE}, {label.lower()} ({dates}). Parts en % des "
         "inscrits de chaque tour ; votants et abstentions sont arrondis "
@@ -252,7 +255,7 @@ def waffle_table(results: pd.DataFrame, election: str) -> pd.DataFrame:
 
 def waffle(results: pd.DataFrame, election: str) -> Figure:
     """Pictogram chart: both rounds side by side, a square per point."""
-    label = next(s.label for s in elections.ROUNDS if s.election == election)
+    label, dates = _election_label_and_dates(election)
     squares = waffle_table(results, election)
     colours = candidate_colours(results, election)
     present = [c for c in colours if c in set(squares["candidat"])]
@@ -291,9 +294,6 @@ def waffle(results: pd.DataFrame, election: str) -> Figure:
             table[tour] = table[tour].map(
                 lambda n: "–" if pd.isna(n) else str(int(n))
             )
-    dates = " et ".join(
-        s.date for s in elections.ROUNDS if s.election == election
-    )
     caption = (
         f"Source : {SOURCE}, {label.lower()} ({dates}). Chaque carré vaut "
         "un point de pourcentage des suffrages exprimés du tour ; les parts "

@@ -79,24 +79,3 @@ def shares_keeping_order(
             return shares, decimals
         decimals += 1
 
-
-def fr_table(table, decimals: int = 1):
-    """A table for the book: French numbers, no index, values escaped."""
-    import pandas as pd
-
-    def french(value):
-        if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
-            return ""
-        if pd.api.types.is_bool(value):
-            return "oui" if value else "non"
-        if pd.api.types.is_integer(value):
-            return fr_int(value)
-        if pd.api.types.is_float(value):
-            return fr_decimal(value, decimals)
-        return value
-
-    return (
-        table.style.format(french, escape="html")
-        .hide(axis="index")
-        .set_table_attributes('class="table carnet-table"')
-    )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
-
 import pandas as pd
 from IPython.display import HTML
 
@@ -11,13 +9,15 @@ from carnet.frnum import fr_decimal, fr_int
 
 
 def french_cell(value):
-    """A cell as French text: '12 664', '44,7'; text left as it is."""
-    if isinstance(value, bool) or value is None:
-        return "" if value is None else ("oui" if value else "non")
-    if isinstance(value, numbers.Integral):
+    """A cell as French text: '12 664', '44,7', 'oui'; text left as it is."""
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return ""
+    if pd.api.types.is_bool(value):
+        return "oui" if value else "non"
+    if pd.api.types.is_integer(value):
         return fr_int(value)
-    if isinstance(value, numbers.Real):
-        return "" if pd.isna(value) else fr_decimal(value, 1)
+    if pd.api.types.is_float(value):
+        return fr_decimal(value, 1)
     return value
 
 

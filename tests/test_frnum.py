@@ -39,13 +39,3 @@ def test_precision_grows_until_different_scores_differ():
     assert shares == [44.65, 44.74, 10.61]
     assert frnum.shares_keeping_order([2, 1])[1] == 1
 
-
-def test_fr_table_formats_and_escapes():
-    import pandas as pd
-
-    html = frnum.fr_table(
-        pd.DataFrame({"n": [81502], "x": ["<b>x</b>"], "ok": [True]})
-    ).to_html()
-    assert f"81{NBSP}502" in html
-    assert "&lt;b&gt;" in html and "<b>x" not in html
-    assert ">oui<" in html

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from carnet import inclusion, sources
-from carnet.frnum import fr_table
+from carnet.tables import show
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENT_KEY = inclusion.HINAURA_KEYS["referent"]
@@ -169,7 +169,7 @@ def hostile_outputs():
     return {
         "map": inclusion.places_map(result)._repr_html_(),
         "chart": inclusion.publics_figure(result)._repr_html_(),
-        "table": fr_table(result.table[["nom", "adresse"]]).to_html(),
+        "table": show(result.table[["nom", "adresse"]]).data,
     }
 
 

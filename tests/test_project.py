@@ -41,6 +41,17 @@ def test_notebooks_are_stored_without_outputs():
                 assert cell.get("execution_count") is None, f"{path}: count"
 
 
+def test_notebooks_are_valid_nbformat():
+    import nbformat
+
+    for path in ROOT.rglob("*.ipynb"):
+        if {"_build", ".venv", ".ipynb_checkpoints"} & set(path.parts):
+            continue
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        assert all("id" in cell for cell in stored["cells"]), path
+        nbformat.validate(nbformat.from_dict(stored))
+
+
 def test_every_toc_entry_exists():
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
     files = [toc["root"]]

@@ -18,3 +18,11 @@ def test_show_escapes_and_drops_the_index():
     html = show(pd.DataFrame({"a": ["<b>"], "n": [1000]})).data
     assert "&lt;b&gt;" in html and "1\u00a0000" in html
     assert "<th></th>" not in html
+
+
+def test_numpy_and_pandas_scalars_are_french_too():
+    import numpy as np
+
+    assert french_cell(np.bool_(False)) == "non"
+    assert french_cell(np.int64(81502)) == "81\u00a0502"
+    assert french_cell(pd.NA) == ""
