@@ -104,9 +104,13 @@
     }).addTo(map);
     layers.push(markers);
 
-    var bounds = L.featureGroup(layers).getBounds();
+    // Frame the monuments; the outline alone frames an empty map.
+    var bounds = markers.getBounds();
+    if (!bounds.isValid()) {
+      bounds = L.featureGroup(layers).getBounds();
+    }
     if (bounds.isValid()) {
-      map.fitBounds(bounds, { padding: [12, 12] });
+      map.fitBounds(bounds, { padding: [24, 24], maxZoom: 16 });
     } else {
       map.setView([46.6, 2.4], 5);
     }

@@ -212,6 +212,7 @@ def audit_table(totals, results, charts=None) -> pd.DataFrame:
                     )
         rows.append({
             "Graphique": chart["title"],
+            "Fichier": chart["file"],
             "Valeur": check.value.replace("/", ", tour "),
             "Base": BASE_LABELS[check.base],
             "Imprimé": fr_decimal(check.printed, check.decimals),

@@ -2,7 +2,7 @@
 
 A ``PointMap`` holds points with their pop-up fields, the outline of the
 commune, a caption, a text alternative and the data as a table. In the
-built site, ``carnet-maps.js`` (from ``assets/``) draws it with the Leaflet copy the
+built site, ``assets/carnet-maps.js`` draws it with the Leaflet copy the
 site serves itself, over OpenStreetMap tiles; the pop-ups are built from
 DOM text nodes, so no value from the data is ever read as HTML. A static
 image (the commune outline and the points, no tiles) stands for the map in
@@ -150,6 +150,7 @@ class PointMap:
     boundary: BaseGeometry | None = None
     popup_labels: list[str] = field(default_factory=list)
     link_label: str = DEFAULT_LINK_LABEL
+    table_open: bool = False
 
     def outline(self) -> dict | None:
         """The commune outline as a GeoJSON geometry."""
@@ -220,7 +221,8 @@ class PointMap:
             '<script type="application/json" class="carnet-map-config">'
             f"{script_json(self.config())}</script>"
             f"<figcaption>{html.escape(self.caption)}</figcaption>"
-            "<details><summary>Les données de la carte</summary>"
+            f"<details{' open' if self.table_open else ''}>"
+            "<summary>Les données de la carte</summary>"
             f"{self.table_html()}</details>"
             "</figure>"
         )
@@ -239,6 +241,7 @@ def point_map(
     link_label: str = DEFAULT_LINK_LABEL,
     boundary: BaseGeometry | None = None,
     boundary_credit: str | None = None,
+    table_open: bool = False,
 ) -> PointMap:
     """A map of the rows of ``data`` as points.
 
@@ -247,7 +250,7 @@ def point_map(
     http(s) ones become links. The caption must state the source and its
     date; the credits of the background (OpenStreetMap) and of the outline
     (``boundary_credit``) are added here. ``boundary`` defaults to the
-    outline of Annecy.
+    outline of Annecy. ``table_open`` shows the table without a click.
     """
     wanted = [lat, lon, *popup_fields.values()]
     if link_field is not None:
@@ -296,4 +299,5 @@ def point_map(
         boundary=boundary,
         popup_labels=list(popup_fields),
         link_label=link_label,
+        table_open=table_open,
     )

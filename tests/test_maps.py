@@ -139,3 +139,12 @@ def test_leaflet_loads_before_the_map_script():
     assert "vendor/leaflet/leaflet.css" in config
     assert (config.index("vendor/leaflet/leaflet.js")
             < config.index("carnet-maps.js"))
+
+
+def test_table_can_be_shown_open(hostile_map):
+    assert "<details>" in hostile_map._repr_html_()
+    hostile_map.table_open = True
+    try:
+        assert "<details open>" in hostile_map._repr_html_()
+    finally:
+        hostile_map.table_open = False
