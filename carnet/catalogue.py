@@ -87,6 +87,8 @@ DATASETS = (
             "carnet.elections_export:export_results"),
     Dataset("lieux-mediation-numerique-annecy",
             "carnet.inclusion:export_inclusion"),
+    Dataset("monuments-historiques",
+            "carnet.monuments:export_monuments"),
 )
 
 
