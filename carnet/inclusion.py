@@ -1297,7 +1297,9 @@ def export_inclusion(out_dir: Path | None = None,
     """
     from carnet import publish
 
-    out_dir = Path(out_dir) if out_dir else sources.DATA_DIR / "published"
+    out_dir = Path(out_dir) if out_dir else (
+        sources.DATA_DIR / "published" / PUBLISHED_STEM
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     table = table if table is not None else build().result.table
     paths = {
