@@ -45,7 +45,9 @@ log = logging.getLogger(__name__)
 REPORT_FILE = PROJECT_ROOT / "data" / "bench.json"
 # The steps of `make book` after the installation, as in the Makefile (a
 # test keeps the two in step): run in the copy with the installed tools.
-PREPARE_MODULES = ("carnet.sources", "carnet.site", "carnet.cache")
+PREPARE_MODULES = (
+    "carnet.sources", "carnet.site", "carnet.cache", "carnet.catalogue",
+)
 BUILD_ARGUMENTS = ("build", ".", "--warningiserror", "--keep-going")
 BUILD_OUTPUTS = ("_build", "data/clean", "data/published")
 # Written by `make sources` and ignored by git, but needed by a build.

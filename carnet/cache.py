@@ -21,7 +21,8 @@ log = logging.getLogger(__name__)
 BUILD_DIR = PROJECT_ROOT / "_build"
 SAVED_STATE = (BUILD_DIR / ".jupyter_cache", BUILD_DIR / ".doctrees")
 STAMP = PROJECT_ROOT / "_build" / ".carnet-inputs.sha256"
-WATCHED = ("carnet/**/*.py", "data/*.yml", "data/*.csv", "data/*.json",
+WATCHED = ("carnet/**/*.py", "data/*.yml", "data/metadata/*.yml",
+           "data/*.csv", "data/*.json",
            "requirements.txt")
 
 

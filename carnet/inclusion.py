@@ -1297,7 +1297,9 @@ def export_inclusion(out_dir: Path | None = None,
     """
     from carnet import publish
 
-    out_dir = Path(out_dir) if out_dir else sources.DATA_DIR / "published"
+    out_dir = Path(out_dir) if out_dir else (
+        sources.DATA_DIR / "published" / PUBLISHED_STEM
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     table = table if table is not None else build().result.table
     paths = {
@@ -1315,7 +1317,9 @@ def export_inclusion(out_dir: Path | None = None,
         )
     safe = table.copy()
     for column in safe.columns:
-        if column != "telephone" and safe[column].dtype == object:
+        if column != "telephone" and not pd.api.types.is_numeric_dtype(
+            safe[column]
+        ):
             safe[column] = safe[column].map(publish.neutralise)
     safe.to_csv(paths["csv"], index=False, encoding="utf-8")
 

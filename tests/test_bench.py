@@ -180,9 +180,12 @@ def _recipe(makefile: str, target: str) -> list[str]:
 def test_the_bench_builds_as_make_book_does():
     makefile = (PROJECT_ROOT / "Makefile").read_text()
 
-    assert _recipe(makefile, "sources") == [
+    prepare = _recipe(makefile, "sources") + _recipe(makefile, "published")
+    assert prepare == [
         f"$(BIN)/python -m {module}" for module in bench.PREPARE_MODULES
     ]
+    assert "book: published" in makefile
+    assert "published: sources" in makefile
     assert _recipe(makefile, "book") == [
         "$(BIN)/jupyter-book " + " ".join(bench.BUILD_ARGUMENTS)
     ]
