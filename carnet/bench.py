@@ -150,10 +150,19 @@ class Workspace:
         for relative in BUILD_OUTPUTS:
             shutil.rmtree(self.root / relative, ignore_errors=True)
 
-    def test(self) -> float:
-        return self.timed([
-            sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-        ])
+    def test(self) -> tuple[float, str | None]:
+        """Time the test suite; the failure summary, if any, is kept."""
+        start = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+            cwd=self.root, env=self.env, capture_output=True, text=True,
+        )
+        seconds = time.perf_counter() - start
+        if not done.returncode:
+            return seconds, None
+        lines = done.stdout.strip().splitlines() or ["(no output)"]
+        failed = [line for line in lines if line.startswith("FAILED")]
+        return seconds, "; ".join(failed + lines[-1:])
 
 
 def execution_times(root: Path) -> dict[str, float]:
@@ -284,10 +293,14 @@ def bench_book(workspace: Workspace, runs: int, chapter: str | None):
         change_first_code_cell(notebook, f"retouche de mesure n° {run}")
         build("code_edit")
 
+    failures = []
     for run in range(1, runs + 1):
-        samples["tests"].append(workspace.test())
-        log.info("Suite de tests, essai %d : %.1f s", run,
-                 samples["tests"][-1])
+        seconds, failure = workspace.test()
+        samples["tests"].append(seconds)
+        if failure:
+            failures.append(failure)
+            log.warning("Suite de tests, essai %d : échec : %s", run, failure)
+        log.info("Suite de tests, essai %d : %.1f s", run, seconds)
 
     figures = {
         name: {"median": statistics.median(values), "runs": values}
@@ -295,6 +308,7 @@ def bench_book(workspace: Workspace, runs: int, chapter: str | None):
     }
     for name in builds:
         figures[name]["preparation"] = statistics.median(preparation[name])
+    figures["tests"]["failures"] = failures
     figures["edited_notebook"] = edited
     figures["execution_seconds"] = execution_seconds
     figures["site"] = site
@@ -398,6 +412,8 @@ def summary(report: dict) -> str:
         f"  {'Suite de tests':<45} "
         f"{report['book']['tests']['median']:>8.2f} s"
     )
+    for failure in report["book"]["tests"].get("failures", []):
+        lines.append(f"  Tests en échec : {failure}")
     site = report["book"]["site"]
     lines.append(
         f"  Page la plus lourde : {site['largest_page']}; fichier le plus "
@@ -512,12 +528,14 @@ def targets_table(report: dict) -> pd.DataFrame:
             "Verdict": "tenue" if target["met"] else
             f"manquée de {_amount(gap, 2, unit)}",
         })
+    failures = report["book"]["tests"].get("failures", [])
     rows.append({
         "Mesure": "Suite de tests",
         "Valeur": _amount(report["book"]["tests"]["median"], 2, "s"),
         "dont préparation": "",
         "Cible": "",
-        "Verdict": "",
+        "Verdict": f"en échec dans {len(failures)} essai(s)"
+        if failures else "",
     })
     return pd.DataFrame(rows)
 

@@ -189,3 +189,14 @@ def test_the_bench_builds_as_make_book_does():
     assert _recipe(makefile, "book") == [
         "$(BIN)/jupyter-book " + " ".join(bench.BUILD_ARGUMENTS)
     ]
+
+
+def test_a_failed_test_run_is_reported_not_hidden():
+    report = _report()
+    report["targets"] = bench.verdicts(report)
+    report["book"]["tests"] = {"median": 1.0, "runs": [1.0],
+                               "failures": ["FAILED tests/x.py::y"]}
+
+    table = bench.targets_table(report)
+    assert table.iloc[-1]["Verdict"] == "en échec dans 1 essai(s)"
+    assert "FAILED tests/x.py::y" in bench.summary(report)
