@@ -17,44 +17,11 @@ from carnet.elections import (
     TOTAL_COLUMNS,
     ElectionFileError,
     RoundFile,
+    _block_width,
+    _count,
+    _number,
     read_text,
 )
-
-
-def _block_width(block_header: list[str], path: Path) -> int:
-    """Width of one candidate block, from the header's repeating names."""
-    if not block_header:
-        raise ElectionFileError(
-            f"{path}: no candidate columns after {LAST_FIXED_COLUMN!r}"
-        )
-    first = block_header[0]
-    repeats = [i for i, name in enumerate(block_header) if name == first]
-    return repeats[1] if len(repeats) > 1 else len(block_header)
-
-
-def _number(text: str, decimal: str, path: Path, line: int, field: str):
-    """Parse one number of the file, or stop with a message that says where."""
-    cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
-    if decimal == ",":
-        cleaned = cleaned.replace(",", ".")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise ElectionFileError(
-            f"{path}, line {line}, field {field!r}: expected a number "
-            f"(decimal mark {decimal!r}), found {text!r}"
-        ) from None
-    return value
-
-
-def _count(text: str, path: Path, line: int, field: str) -> int:
-    value = _number(text, ".", path, line, field)
-    if value != int(value) or value < 0:
-        raise ElectionFileError(
-            f"{path}, line {line}, field {field!r}: expected a whole "
-            f"count of votes, found {text!r}"
-        )
-    return int(value)
 
 
 def parse_round(
