@@ -36,7 +36,9 @@ TOTAL_COLUMNS = {
     "Nuls": "nuls",
     "Exprimés": "exprimes",
 }
-TOTAL_COLUMNS_BY_NAME = {name: column for column, name in TOTAL_COLUMNS.items()}
+TOTAL_COLUMNS_BY_NAME = {
+    name: column for column, name in TOTAL_COLUMNS.items()
+}
 BLOCK_COLUMNS = {
     "N°Panneau": "panneau",
     "N.Pan.": "panneau",
@@ -341,7 +343,9 @@ def _results_table(
     return pd.DataFrame(table)
 
 
-def check_round(totals: pd.DataFrame, results: pd.DataFrame, where: str) -> None:
+def check_round(
+    totals: pd.DataFrame, results: pd.DataFrame, where: str
+) -> None:
     """Stop if a round's figures do not add up; say which, and by how much."""
     voix = results.groupby(["code_commune"])["voix"].sum()
     checks = (
@@ -373,7 +377,8 @@ def check_round(totals: pd.DataFrame, results: pd.DataFrame, where: str) -> None
             first = results[gap > SHARE_TOLERANCE].iloc[0]
             raise ElectionCheckError(
                 f"{where}, commune {first['code_commune']}, candidate "
-                f"{first['nom']}: the file prints {first['pct_voix_exp_fichier']} "
+                f"{first['nom']}: the file prints "
+                f"{first['pct_voix_exp_fichier']} "
                 f"% of exprimés, the voix give {computed[gap.idxmax()]:.2f} %"
             )
 
@@ -395,7 +400,8 @@ def load_round(spec: RoundFile, path: Path | None = None):
     """Acquire, parse and check one round; return (totals, results)."""
     path = path or sources.acquire(spec.source_id)
     totals, results = parse_round(path, spec)
-    check_round(totals, results, f"{path.name} ({spec.label}, tour {spec.tour})")
+    where = f"{path.name} ({spec.label}, tour {spec.tour})"
+    check_round(totals, results, where)
     results["candidat"] = results["nom"].map(display_name)
     return totals, results
 
@@ -443,7 +449,9 @@ def file_overview() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def identity_table(totals: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
+def identity_table(
+    totals: pd.DataFrame, results: pd.DataFrame
+) -> pd.DataFrame:
     """The three checks of each round, both sides shown."""
     voix = results.groupby(["election", "tour"])["voix"].sum()
     rows = []
@@ -468,7 +476,9 @@ def identity_table(totals: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def corroborate_2017(totals: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
+def corroborate_2017(
+    totals: pd.DataFrame, results: pd.DataFrame
+) -> pd.DataFrame:
     """Compare the 2017 official rows with the Ministry pages' scrape.
 
     The Data4Democracy project read the same figures on the Ministry's

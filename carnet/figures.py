@@ -1,7 +1,7 @@
 """Charts as figures for the book: interactive, printable and readable.
 
 A ``Figure`` wraps an Altair chart. In the built site it shows the chart
-drawn by the Vega bundle the site serves itself (``_static/vendor`` in the built site), a
+drawn by the Vega bundle the site serves itself, a
 static SVG image for print and for readers without scripts, a caption that
 states the source and the base of the percentages, and the data as a table
 for screen readers. In JupyterLab, Binder or Colab the same cell shows the
