@@ -205,9 +205,11 @@ def participation_bars(totals: pd.DataFrame, election: str) -> Figure:
     text = base.mark_text(dy=-7, fontSize=10).encode(
         y="part:Q", text="part_label:N"
     )
-    title = f"{label} à Annecy : participation aux deux tours"
+    title_lines = [f"{label} à Annecy", "participation aux deux tours"]
+    title = " : ".join(title_lines)
     chart = (bars + text).properties(
-        title=alt.TitleParams(title, fontSize=13), width=320, height=260
+        title=alt.TitleParams(title_lines, fontSize=13),
+        width=320, height=260,
     )
 
     table = rows.pivot(index="categorie", columns="tour", values="part_label")
@@ -280,7 +282,7 @@ def waffle(results: pd.DataFrame, election: str) -> Figure:
                           sort=list(ROUND_COLOURS)),
     ).properties(
         title=alt.TitleParams(
-            f"{label} à Annecy : un carré par point des exprimés",
+            [f"{label} à Annecy", "un carré par point des exprimés"],
             fontSize=13,
         )
     )
