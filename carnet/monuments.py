@@ -403,6 +403,28 @@ def protection_date(text: str) -> tuple[str, str]:
     return " ; ".join(DATE_TOKEN.findall(text)), ""
 
 
+WORDING_FILE = DATA_DIR / "monuments_libelles.yml"
+
+
+def french_wording(
+    field: str, text: str, wording: dict | None = None
+) -> tuple[str, list[str]]:
+    """The value in French, and the English fragments replaced in it.
+
+    The replacements come from ``data/monuments_libelles.yml``; a value
+    still holding a fragment of English after them is left as it is.
+    """
+    wording = wording if wording is not None else yaml.safe_load(
+        WORDING_FILE.read_text(encoding="utf-8")
+    )
+    replaced = []
+    for english, french in wording.get(field, {}).items():
+        if english in text:
+            text = text.replace(english, french)
+            replaced.append(english.strip(" (;)"))
+    return text.strip(), replaced
+
+
 def clean_usual_name(text: str) -> str:
     """The name read on a page; '' when it only repeats the export."""
     if "(name from the tile file)" in text:
@@ -422,15 +444,22 @@ def complete(kept: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     """
     facts = facts.set_index("reference")
     no_fact = {column: "" for column in facts.columns}
+    wording = yaml.safe_load(WORDING_FILE.read_text(encoding="utf-8"))
     rows = []
     for _, monument in kept.iterrows():
         reference = monument["reference"]
         fact = (facts.loc[reference] if reference in facts.index
                 else no_fact)
         date, date_reason = protection_date(fact["protection_dates"])
+        name, name_replaced = french_wording(
+            "nom_usuel", clean_usual_name(fact["name"]), wording
+        )
+        address, address_replaced = french_wording(
+            "adresse", fact["address"], wording
+        )
         values = {
-            "nom_usuel": clean_usual_name(fact["name"]),
-            "adresse": fact["address"],
+            "nom_usuel": name,
+            "adresse": address,
             "protection": protection_level(fact["protection"]),
             "date_protection": date,
         }
@@ -466,6 +495,10 @@ def complete(kept: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
             "notice_officielle": NOTICE_URL.format(reference),
             "notice_source": NOTICE_LABEL,
             "lien_archives": _text(monument["lien_archives"]),
+            "traductions": " | ".join(
+                [f"nom_usuel: {r}" for r in name_replaced]
+                + [f"adresse: {r}" for r in address_replaced]
+            ),
         })
         rows.append(row)
     return pd.DataFrame(rows)
@@ -538,6 +571,13 @@ def build(
             })
     completed = complete(kept, facts)
     for _, row in completed.iterrows():
+        for replaced in filter(None, row["traductions"].split(" | ")):
+            field, fragment = replaced.split(": ", 1)
+            log_rows.append({
+                "reference": row["reference"], "action": "reformulée",
+                "champ": field,
+                "motif": f"note anglaise du relevé remplacée : « {fragment} »",
+            })
         for name in FACT_FIELDS:
             if row[name]:
                 log_rows.append({
@@ -801,8 +841,11 @@ PUBLISHED_DIR = DATA_DIR / "published" / DATASET_ID
 
 
 def published_table(result: MonumentsResult) -> pd.DataFrame:
-    """The completed list as published: every field with its source."""
-    return result.completed.copy()
+    """The completed list as published: every field with its source.
+
+    The record of English notes reworded stays in the quality log.
+    """
+    return result.completed.drop(columns=["traductions"])
 
 
 def file_metadata(path: Path = METADATA_FILE) -> dict:

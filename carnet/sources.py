@@ -162,6 +162,11 @@ def acquire(
     tmp = Path(tmp_name)
 
     try:
+        if mirror is not None and not mirror.is_dir():
+            raise SourceError(
+                f"source {source_id!r}: the mirror directory {mirror} does "
+                f"not exist (check {MIRROR_ENV})"
+            )
         if mirror is not None:
             origin = mirror / source.file
             if not origin.is_file():

@@ -1,6 +1,7 @@
 """Monuments: parsing, membership, join with provenance, dates, counts."""
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -247,3 +248,23 @@ def test_sheet_coverage_matches_the_published_dates():
     assert coverage["end"].isoformat() == full_dates[-1]
     assert years[0] >= full_dates[0][:4]
     assert years[-1] <= full_dates[-1][:4]
+
+
+def test_english_notes_are_reworded_and_reported():
+    text, replaced = m.french_wording(
+        "adresse", "quartier de Novel (no street address found)",
+        {"adresse": {" (no street address found)": ""}},
+    )
+    assert text == "quartier de Novel"
+    assert replaced == ["no street address found"]
+
+
+def test_published_names_and_addresses_are_french():
+    table = m.published_table(m.load())
+    english = re.compile(
+        r"\b(the|found|also|beside|opposite|formerly|page name|in the lake"
+        r"|and|islet|stands)\b", re.IGNORECASE,
+    )
+    for column in ("nom_usuel", "adresse"):
+        for value in table[column]:
+            assert not english.search(value), value

@@ -144,3 +144,12 @@ def test_an_extract_without_mirror_says_how_to_get_it(tmp_path, monkeypatch):
 def test_the_mirror_can_be_set_by_environment(tmp_path, monkeypatch):
     monkeypatch.setenv(sources.MIRROR_ENV, str(tmp_path))
     assert sources.mirror_dir() == tmp_path
+
+
+def test_a_mirror_that_does_not_exist_is_named(tmp_path):
+    absent = tmp_path / "nowhere"
+    with pytest.raises(sources.SourceError, match="nowhere does not exist"):
+        sources.acquire(
+            "demo", raw_dir=tmp_path / "raw", mirror=absent,
+            registry=registry_with(),
+        )
