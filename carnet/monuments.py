@@ -836,7 +836,6 @@ def map_points(result: MonumentsResult) -> pd.DataFrame:
 
 
 DATASET_ID = "monuments-historiques"
-METADATA_FILE = DATA_DIR / "metadata" / f"{DATASET_ID}.yml"
 PUBLISHED_DIR = DATA_DIR / "published" / DATASET_ID
 
 
@@ -848,26 +847,9 @@ def published_table(result: MonumentsResult) -> pd.DataFrame:
     return result.completed.drop(columns=["traductions"])
 
 
-def file_metadata(path: Path = METADATA_FILE) -> dict:
-    """The descriptive sheet, sources written out, for the XLSX file."""
-    sheet = yaml.safe_load(path.read_text(encoding="utf-8"))
-    registry = sources.load_registry()
-    unknown = [s for s in sheet["sources"] if s not in registry]
-    if unknown:
-        raise MonumentDataError(
-            f"{path}, field 'sources': expected ids of the registry, "
-            f"found {', '.join(unknown)}"
-        )
-    sheet["sources"] = [
-        f"{registry[s].title} ({registry[s].producer}) : {registry[s].page}"
-        for s in sheet["sources"]
-    ]
-    return sheet
-
-
 def export_monuments(out_dir: Path = PUBLISHED_DIR) -> list:
     """Write the list as CSV (UTF-8), XLSX and GeoJSON into ``out_dir``."""
-    from carnet import publish
+    from carnet import catalogue, publish
 
     table = published_table(load())
     out_dir = Path(out_dir)
@@ -875,7 +857,7 @@ def export_monuments(out_dir: Path = PUBLISHED_DIR) -> list:
     return [
         publish.write_csv(table, stem.with_suffix(".csv")),
         publish.write_xlsx(table, stem.with_suffix(".xlsx"),
-                           file_metadata()),
+                           catalogue.metadata_for_file(DATASET_ID)),
         publish.write_geojson(table, stem.with_suffix(".geojson"),
                               lat="latitude", lon="longitude"),
     ]

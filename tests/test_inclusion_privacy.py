@@ -91,6 +91,15 @@ def built():
     return inclusion.build()
 
 
+def file_text(path):
+    """The text of a published file; for XLSX, the XML of its parts."""
+    if path.suffix == ".xlsx":
+        with zipfile.ZipFile(path) as book:
+            return "".join(book.read(n).decode("utf-8")
+                           for n in book.namelist() if n.endswith(".xml"))
+    return path.read_text(encoding="utf-8")
+
+
 def test_the_cleaned_table_and_log_hold_no_personal_value(built, personal):
     result = built.result
     for name, frame in (("table", result.table), ("log", result.log),
@@ -104,15 +113,8 @@ def test_the_cleaned_table_and_log_hold_no_personal_value(built, personal):
 def test_the_published_files_hold_no_personal_value(
         built, personal, tmp_path):
     paths = inclusion.export_inclusion(tmp_path, built.result.table)
-    for kind, path in paths.items():
-        if kind == "xlsx":
-            with zipfile.ZipFile(path) as book:
-                text = "".join(book.read(n).decode("utf-8")
-                               for n in book.namelist()
-                               if n.endswith(".xml"))
-        else:
-            text = path.read_text(encoding="utf-8")
-        assert_no_personal_value(text, personal, path.name)
+    for path in paths.values():
+        assert_no_personal_value(file_text(path), personal, path.name)
 
 
 def test_files_published_by_the_build_hold_no_personal_value(personal):
@@ -123,14 +125,7 @@ def test_files_published_by_the_build_hold_no_personal_value(personal):
     if not published:
         pytest.skip("the book has not been built here")
     for path in published:
-        if path.suffix == ".xlsx":
-            with zipfile.ZipFile(path) as book:
-                text = "".join(book.read(n).decode("utf-8")
-                               for n in book.namelist()
-                               if n.endswith(".xml"))
-        else:
-            text = path.read_text(encoding="utf-8")
-        assert_no_personal_value(text, personal, path.name)
+        assert_no_personal_value(file_text(path), personal, path.name)
 
 
 def test_the_built_pages_hold_no_personal_value(personal):

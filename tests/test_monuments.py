@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from carnet import maps, monuments as m
+from carnet import catalogue, maps, monuments as m
 
 HEADER = (
     "// Lat,Lng,Number,Name,Grade,ListDate,Link,Notes?\n"
@@ -236,7 +236,7 @@ def test_published_files(tmp_path):
 
 
 def test_sheet_coverage_matches_the_published_dates():
-    sheet = m.file_metadata()
+    sheet = catalogue.load_metadata(m.DATASET_ID)
     dates = [
         token for cell in m.load().completed["date_protection"]
         for token in cell.split(" ; ") if token
