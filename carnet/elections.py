@@ -215,13 +215,21 @@ def _used_extent(row: list[str], n_fixed: int) -> int:
     return end
 
 
-def parse_round(
-    path: Path, spec: RoundFile
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read one official results file into (totals, results).
+@dataclass(frozen=True)
+class Layout:
+    """A results file split into rows, with what its header says."""
 
-    Lines are split by the csv module, then each column is converted at
-    once (a national file has some 400 000 candidate results).
+    rows: list[list[str]]
+    encoding: str
+    fixed: list[str]
+    block_names: list[str]
+
+
+def read_layout(path: Path, spec: RoundFile) -> Layout:
+    """Split a results file and find its totals and its candidate block.
+
+    The totals end at the column ``% Exp/Vot``; the candidate block is as
+    wide as the run of names before they repeat.
     """
     text, encoding = read_text(path)
     rows = list(csv.reader(io.StringIO(text), delimiter=spec.sep))
@@ -235,9 +243,23 @@ def parse_round(
             f"separator {spec.sep!r} right? First fields: {header[:4]}"
         )
     n_fixed = header.index(LAST_FIXED_COLUMN) + 1
-    fixed, block_header = header[:n_fixed], header[n_fixed:]
+    block_header = header[n_fixed:]
     width = _block_width(block_header, path)
-    block_names = block_header[:width]
+    return Layout(rows, encoding, header[:n_fixed], block_header[:width])
+
+
+def parse_round(
+    path: Path, spec: RoundFile
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read one official results file into (totals, results).
+
+    Lines are split by the csv module, then each column is converted at
+    once (a national file has some 400 000 candidate results).
+    """
+    layout = read_layout(path, spec)
+    rows, encoding = layout.rows, layout.encoding
+    fixed, block_names = layout.fixed, layout.block_names
+    n_fixed, width = len(fixed), len(block_names)
 
     required = ID_COLUMNS + list(TOTAL_COLUMNS)
     missing = [c for c in required if c not in fixed]
@@ -428,17 +450,14 @@ def file_overview() -> pd.DataFrame:
     rows = []
     for spec in ROUNDS:
         path = sources.acquire(spec.source_id)
-        text, encoding = read_text(path)
-        lines = text.splitlines()
-        header = lines[0].split(spec.sep)
-        first_row = lines[1].split(spec.sep)
-        n_fixed = header.index(LAST_FIXED_COLUMN) + 1
-        width = _block_width(header[n_fixed:], path)
+        layout = read_layout(path, spec)
+        header, first_row = layout.rows[0], layout.rows[1]
+        n_fixed, width = len(layout.fixed), len(layout.block_names)
         rows.append({
             "Tour": f"{spec.label}, tour {spec.tour}",
             "Fichier": path.name,
             "Octets": path.stat().st_size,
-            "Encodage": encoding,
+            "Encodage": layout.encoding,
             "Séparateur": "tabulation" if spec.sep == "\t" else spec.sep,
             "Décimale": spec.decimal,
             "Colonnes nommées": len(header),

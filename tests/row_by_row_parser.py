@@ -5,22 +5,18 @@ holds at national size. This slower version, written one field at a time,
 is kept here as the reference that the fast one must match exactly.
 """
 
-import csv
-import io
 from pathlib import Path
 
 import pandas as pd
 
 from carnet.elections import (
     BLOCK_COLUMNS,
-    LAST_FIXED_COLUMN,
     TOTAL_COLUMNS,
     ElectionFileError,
     RoundFile,
-    _block_width,
     _count,
     _number,
-    read_text,
+    read_layout,
 )
 
 
@@ -28,21 +24,9 @@ def parse_round(
     path: Path, spec: RoundFile
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read one official results file into (totals, results)."""
-    text, _ = read_text(path)
-    rows = list(csv.reader(io.StringIO(text), delimiter=spec.sep))
-    if not rows:
-        raise ElectionFileError(f"{path}: the file is empty")
-
-    header = [name.strip() for name in rows[0]]
-    if LAST_FIXED_COLUMN not in header:
-        raise ElectionFileError(
-            f"{path}: header has no {LAST_FIXED_COLUMN!r} column; is the "
-            f"separator {spec.sep!r} right? First fields: {header[:4]}"
-        )
-    n_fixed = header.index(LAST_FIXED_COLUMN) + 1
-    fixed, block_header = header[:n_fixed], header[n_fixed:]
-    width = _block_width(block_header, path)
-    block_names = block_header[:width]
+    layout = read_layout(path, spec)
+    rows, fixed, block_names = layout.rows, layout.fixed, layout.block_names
+    n_fixed, width = len(fixed), len(block_names)
 
     missing = [c for c in TOTAL_COLUMNS if c not in fixed]
     if missing or "Voix" not in block_names:
