@@ -209,7 +209,7 @@ def participation_bars(totals: pd.DataFrame, election: str) -> Figure:
     title = " : ".join(title_lines)
     chart = (bars + text).properties(
         title=alt.TitleParams(title_lines, fontSize=13),
-        width=320, height=260,
+        width=270, height=260,
     )
 
     table = rows.pivot(index="categorie", columns="tour", values="part_label")
